@@ -1,0 +1,245 @@
+"""Clinics, what they offer, and the reference data that search and guides share."""
+
+from datetime import timedelta
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+STATE_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, e.g. TX.")
+ZIP_VALIDATOR = RegexValidator(r"^[0-9]{5}$", "Use a five-digit ZIP code.")
+VERIFIED_FRESH_FOR = timedelta(days=365)
+
+
+class TreatmentType(models.Model):
+    """A way of giving ketamine, with its usual protocol (reference data)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    short_name = models.CharField(max_length=30, help_text="Used on cards and filters, e.g. 'IV'.")
+    how_given = models.TextField()
+    summary = models.TextField(help_text="One or two plain sentences for patients.")
+    course_sessions = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Sessions in a usual first course; empty when there is no fixed course.",
+    )
+    course_schedule = models.CharField(max_length=200)
+    session_minutes_min = models.PositiveSmallIntegerField()
+    session_minutes_max = models.PositiveSmallIntegerField()
+    notes = models.TextField(blank=True)
+    fda_approved = models.BooleanField(default=False)
+    usually_insured = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session_minutes_min__gt=0) & Q(session_minutes_min__lte=models.F("session_minutes_max")),
+                name="treatmenttype_session_minutes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Condition(models.Model):
+    """A condition clinics treat with ketamine (reference data)."""
+
+    class Group(models.TextChoices):
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        CHRONIC_PAIN = "chronic_pain", "Chronic pain"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    group = models.CharField(max_length=20, choices=Group.choices)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["group", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InsuranceCarrier(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    code = models.CharField(max_length=8, unique=True, help_text="ISO 639-1 code, e.g. 'es'.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """A US ZIP code with its city, state and coordinates; the offline geocoder."""
+
+    zip_code = models.CharField(max_length=5, primary_key=True, validators=[ZIP_VALIDATOR])
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, validators=[STATE_VALIDATOR])
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ["zip_code"]
+        indexes = [
+            models.Index(fields=["state", "city"], name="place_state_city"),
+            models.Index(models.functions.Upper("city"), name="place_upper_city"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__range=(-90, 90)), name="place_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__range=(-180, 180)), name="place_longitude_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zip_code} {self.city}, {self.state}"
+
+
+class ClinicQuerySet(models.QuerySet):
+    def published(self) -> "ClinicQuerySet":
+        return self.filter(status=Clinic.Status.PUBLISHED)
+
+
+class Clinic(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+
+    street = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, validators=[STATE_VALIDATOR])
+    zip_code = models.CharField(max_length=5, validators=[ZIP_VALIDATOR])
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True, help_text="Public address; inquiries are sent here.")
+    website = models.URLField(blank=True)
+    hours = models.TextField(blank=True, help_text="One line per day or range, e.g. 'Mon-Fri 8am-5pm'.")
+
+    medical_director = models.CharField(max_length=150, blank=True)
+    medical_director_credentials = models.CharField(max_length=200, blank=True)
+    first_visit = models.TextField(blank=True, help_text="What a first visit looks like at this clinic.")
+
+    accepting_new_patients = models.BooleanField(default=True)
+    offers_telehealth = models.BooleanField(default=False, help_text="Telehealth or at-home treatment.")
+    offers_integration_therapy = models.BooleanField(default=False, help_text="KAP or other integration therapy.")
+    offers_financing = models.BooleanField(default=False)
+    offers_sliding_scale = models.BooleanField(default=False)
+    offers_superbill = models.BooleanField(default=False)
+    refers_to_clinical_trials = models.BooleanField(default=False)
+
+    treatments = models.ManyToManyField(TreatmentType, through="ClinicTreatment", related_name="clinics")
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="clinics")
+    insurance_carriers = models.ManyToManyField(InsuranceCarrier, blank=True, related_name="clinics")
+    languages = models.ManyToManyField(Language, blank=True, related_name="clinics")
+
+    last_verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Kept current by PostgreSQL itself; name weighs most, then city, then description.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="english")
+        + SearchVector("city", weight="B", config="english")
+        + SearchVector("description", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["state", "city"], name="clinic_state_city"),
+            models.Index(fields=["latitude", "longitude"], name="clinic_coordinates"),
+            models.Index(fields=["status", "name"], name="clinic_status_name"),
+            models.Index(fields=["last_verified_at"], name="clinic_last_verified"),
+            GinIndex(fields=["search_vector"], name="clinic_search_vector"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__regex=r"^[A-Z]{2}$"), name="clinic_state_code"),
+            models.CheckConstraint(condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="clinic_zip_code"),
+            models.CheckConstraint(condition=Q(latitude__range=(-90, 90)), name="clinic_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__range=(-180, 180)), name="clinic_longitude_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clinics:detail", args=[self.slug])
+
+    @property
+    def verification_is_stale(self) -> bool:
+        return self.last_verified_at is None or timezone.now() - self.last_verified_at > VERIFIED_FRESH_FOR
+
+    @property
+    def payment_options(self) -> list[str]:
+        """The clinic's payment options in plain words."""
+        options = [
+            (self.offers_financing, "Financing or payment plans"),
+            (self.offers_sliding_scale, "Sliding-scale fees"),
+            (self.offers_superbill, "Superbills for out-of-network reimbursement"),
+            (self.refers_to_clinical_trials, "Can point you to clinical trials"),
+        ]
+        return [label for offered, label in options if offered]
+
+
+class ClinicTreatment(models.Model):
+    """A clinic's offer of one treatment type, with its price per session in whole dollars."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinic_treatments")
+    treatment_type = models.ForeignKey(TreatmentType, on_delete=models.PROTECT, related_name="offers")
+    price_min = models.PositiveIntegerField(help_text="Lowest price per session, in dollars.")
+    price_max = models.PositiveIntegerField(help_text="Highest price per session, in dollars.")
+    bills_insurance = models.BooleanField(default=False, help_text="The clinic bills insurance for it.")
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["treatment_type__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "treatment_type"], name="clinictreatment_once_per_clinic"),
+            models.CheckConstraint(condition=Q(price_min__gt=0), name="clinictreatment_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price_min__lte=models.F("price_max")), name="clinictreatment_price_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["treatment_type", "price_min"], name="clinictreatment_type_price")]
+
+    def __str__(self) -> str:
+        return f"{self.treatment_type} at {self.clinic}"
+
+    @property
+    def first_course_estimate(self) -> tuple[int, int] | None:
+        """The cost of a usual first course as a (low, high) range, or None with no fixed course."""
+        sessions = self.treatment_type.course_sessions
+        if not sessions:
+            return None
+        return self.price_min * sessions, self.price_max * sessions

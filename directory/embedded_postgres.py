@@ -1,0 +1,60 @@
+"""An embedded PostgreSQL for development and tests, so a fresh machine needs only Python.
+
+The `pgserver` package ships PostgreSQL binaries. The first process to ask starts the server
+in a folder of the project; every later process (runserver, gunicorn workers, pytest) attaches
+to the same running server. pgserver serialises start-up with an inter-process lock, and the
+server is left running when a process exits (stop it with `make db-stop`).
+"""
+
+import warnings
+from pathlib import Path
+
+DATABASE_NAME = "directory"
+
+
+def database_settings(pgdata: Path) -> dict:
+    """Start or attach to the server in `pgdata`; return Django's connection settings for it."""
+    import psycopg
+    from psycopg import errors, sql
+
+    with warnings.catch_warnings():
+        # pgserver keeps its lock file in the XDG runtime folder and warns when a server
+        # machine has none set; it then uses a folder under /tmp, which is what we want.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pgserver
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    socket_dir = str(server.get_postmaster_info().socket_dir)
+
+    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        if not exists:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+            except errors.DuplicateDatabase:
+                pass  # another process created it between our check and our CREATE
+
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "HOST": socket_dir,
+    }
+
+
+def stop(pgdata: Path) -> None:
+    """Stop the server in `pgdata` if one is running."""
+    from pgserver._commands import pg_ctl
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    if info is not None and info.is_running():
+        user = "pgserver" if _running_as_root() else None
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+
+
+def _running_as_root() -> bool:
+    import os
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0
