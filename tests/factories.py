@@ -1,0 +1,51 @@
+"""Plain factory helpers: each makes one valid object, with any field overridden by keyword."""
+
+from itertools import count
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from clinics.models import Clinic, ClinicTreatment, TreatmentType
+
+_serial = count(1)
+
+AUSTIN = (30.2713, -97.7426)  # ZIP 78701
+
+
+def make_clinic(*, treatments: dict[str, tuple[int, int]] | None = None, **overrides) -> Clinic:
+    """A published clinic in Austin, TX; `treatments` maps treatment slugs to (min, max) prices."""
+    n = next(_serial)
+    fields = {
+        "name": f"Test Clinic {n}",
+        "slug": f"test-clinic-{n}",
+        "description": "A fictional clinic made by the tests.",
+        "status": Clinic.Status.PUBLISHED,
+        "street": f"{n} Example Street",
+        "city": "Austin",
+        "state": "TX",
+        "zip_code": "78701",
+        "latitude": AUSTIN[0],
+        "longitude": AUSTIN[1],
+        "phone": "(512) 555-0100",
+        "email": f"front-desk{n}@clinic{n}.example",
+        "website": f"https://clinic{n}.example",
+        "last_verified_at": timezone.now(),
+    }
+    fields.update(overrides)
+    clinic = Clinic.objects.create(**fields)
+    for slug, (price_min, price_max) in (treatments or {"iv-infusion": (400, 600)}).items():
+        ClinicTreatment.objects.create(
+            clinic=clinic,
+            treatment_type=TreatmentType.objects.get(slug=slug),
+            price_min=price_min,
+            price_max=price_max,
+        )
+    return clinic
+
+
+def make_user(**overrides):
+    n = next(_serial)
+    fields = {"username": f"user{n}", "email": f"user{n}@example.com"}
+    fields.update(overrides)
+    password = fields.pop("password", "a-long-test-password")
+    return get_user_model().objects.create_user(password=password, **fields)
