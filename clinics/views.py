@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "clinics/home.html",
         {
             "treatment_types": TreatmentType.objects.all(),
-            "conditions": Condition.objects.all(),
+            "conditions": Condition.objects.order_by("-group", "name"),  # mental health first
             "clinic_count": Clinic.objects.published().count(),
         },
     )

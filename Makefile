@@ -1,0 +1,45 @@
+# The two commands a newcomer needs are `make run` and `make test`; see README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_CLINICS ?= 60
+
+# Development defaults; production sets its own environment (README, "Production").
+export DEBUG ?= true
+
+.PHONY: run test lint setup db-stop smoke bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py load_places
+	$(BIN)/python manage.py seed_demo --clinics $(DEMO_CLINICS)
+
+run: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	scripts/ensure-chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+smoke: $(VENV)/.installed
+	scripts/smoke-production
+
+db-stop:
+	$(BIN)/python -c "from pathlib import Path; from directory.embedded_postgres import stop; stop(Path('var/pgdata'))"
+
+clean: db-stop
+	rm -rf var $(VENV)

@@ -1,0 +1,336 @@
+"""Make plainly fictional demo clinics over real US places, and a demo editor account."""
+
+import random
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
+
+# Metros where most demo clinics cluster, so a search near a big city finds several.
+METROS = [
+    ("Austin", "TX"),
+    ("Houston", "TX"),
+    ("Dallas", "TX"),
+    ("San Antonio", "TX"),
+    ("Phoenix", "AZ"),
+    ("Los Angeles", "CA"),
+    ("San Diego", "CA"),
+    ("San Francisco", "CA"),
+    ("Sacramento", "CA"),
+    ("Denver", "CO"),
+    ("Seattle", "WA"),
+    ("Portland", "OR"),
+    ("Chicago", "IL"),
+    ("Minneapolis", "MN"),
+    ("New York", "NY"),
+    ("Brooklyn", "NY"),
+    ("Boston", "MA"),
+    ("Philadelphia", "PA"),
+    ("Pittsburgh", "PA"),
+    ("Miami", "FL"),
+    ("Tampa", "FL"),
+    ("Orlando", "FL"),
+    ("Atlanta", "GA"),
+    ("Nashville", "TN"),
+    ("Charlotte", "NC"),
+    ("Raleigh", "NC"),
+    ("Washington", "DC"),
+    ("Baltimore", "MD"),
+    ("Columbus", "OH"),
+    ("Detroit", "MI"),
+    ("Salt Lake City", "UT"),
+    ("Las Vegas", "NV"),
+    ("Kansas City", "MO"),
+    ("New Orleans", "LA"),
+    ("Albuquerque", "NM"),
+    ("Boise", "ID"),
+    ("Richmond", "VA"),
+    ("Louisville", "KY"),
+]
+METRO_SHARE = 0.7
+
+NAME_FIRST = [
+    "Bluebird",
+    "Cedar",
+    "Lantern",
+    "Harbor",
+    "Willow",
+    "Summit",
+    "Meadow",
+    "Riverstone",
+    "Clearwater",
+    "Northstar",
+    "Juniper",
+    "Evergreen",
+    "Sunrise",
+    "Quiet Oak",
+    "Stillwater",
+    "Aspen",
+    "Silver Pine",
+    "Kestrel",
+    "Magnolia",
+    "Brightpath",
+    "Foxglove",
+    "Tidewater",
+    "Copper Hill",
+    "Lighthouse",
+    "Sage",
+]
+NAME_LAST = [
+    "Ketamine Clinic",
+    "Ketamine Center",
+    "Infusion Center",
+    "Wellness Clinic",
+    "Mental Health Partners",
+    "Ketamine & Pain Clinic",
+    "Infusion Therapy",
+    "Psychiatry & Ketamine",
+    "Ketamine Institute",
+]
+PEOPLE_FIRST = [
+    "Avery",
+    "Jordan",
+    "Morgan",
+    "Riley",
+    "Casey",
+    "Quinn",
+    "Harper",
+    "Rowan",
+    "Emerson",
+    "Sasha",
+    "Devin",
+    "Kai",
+    "Reese",
+    "Noel",
+    "Parker",
+    "Sydney",
+    "Taylor",
+    "Jamie",
+    "Robin",
+    "Lee",
+]
+PEOPLE_LAST = [
+    "Okafor",
+    "Lindqvist",
+    "Moreno",
+    "Nakamura",
+    "Delacroix",
+    "Brennan",
+    "Castillo",
+    "Haddad",
+    "Whitfield",
+    "Osei",
+    "Kowalski",
+    "Abernathy",
+    "Ferreira",
+    "Tran",
+    "Gallagher",
+    "Iyer",
+]
+CREDENTIALS = [
+    "MD, board-certified anesthesiologist",
+    "MD, board-certified psychiatrist",
+    "DO, emergency medicine",
+    "MD, pain medicine",
+    "CRNA, certified registered nurse anesthetist",
+    "PMHNP-BC, psychiatric nurse practitioner",
+]
+STREETS = [
+    "Main St",
+    "Oak Ave",
+    "Congress Ave",
+    "Market St",
+    "Elm St",
+    "Park Blvd",
+    "Lakeview Dr",
+    "Medical Pkwy",
+    "Commerce Way",
+    "2nd St",
+    "Cedar Ln",
+    "Riverside Dr",
+]
+HOURS = [
+    "Mon-Fri 8am-5pm\nSat 9am-1pm",
+    "Mon-Thu 7am-6pm\nFri 7am-3pm",
+    "Tue-Sat 9am-6pm",
+    "Mon-Fri 9am-7pm",
+]
+FIRST_VISITS = [
+    "Your first appointment is a consultation of about an hour with our medical director: health history, "
+    "current medicines, and what you hope to change. If ketamine suits you, we book the first session.",
+    "We start with a screening call, then an in-person assessment with vital signs and questionnaires. "
+    "Bring a list of your medicines and plan for someone to drive you home after each session.",
+    "A nurse reviews your records before you arrive. On the day: no food for four hours beforehand, "
+    "a comfortable chair, an eye mask and music, and a staff member with you throughout.",
+]
+
+# Price bands per treatment, in whole dollars per session: (lowest min, highest min, widest spread).
+PRICES = {
+    "iv-infusion": (400, 650, 200),
+    "im-injection": (300, 450, 150),
+    "spravato": (500, 700, 150),
+    "oral-sublingual": (300, 350, 100),
+}
+PRICE_CEILING = 800
+
+
+class Command(BaseCommand):
+    help = "Create fictional demo clinics (deterministic for a given --seed) and a demo editor account."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--clinics", type=int, default=60, help="How many clinics to make (default 60).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed makes the same data.")
+        parser.add_argument("--replace", action="store_true", help="Delete every existing clinic first.")
+
+    def handle(self, *args, clinics: int, seed: int, replace: bool, **options) -> None:
+        if not 1 <= clinics <= 200_000:
+            raise CommandError("--clinics must be between 1 and 200000.")
+        if not Place.objects.exists():
+            raise CommandError("No places loaded yet: run `manage.py load_places` first.")
+        if Clinic.objects.exists() and not replace:
+            self.stdout.write("Clinics already exist; nothing made (use --replace to start over).")
+        else:
+            with transaction.atomic():
+                if replace:
+                    Clinic.objects.all().delete()
+                made = DemoData(seed).create(clinics)
+            self.stdout.write(f"{made} demo clinics created.")
+        self._ensure_editor()
+
+    def _ensure_editor(self) -> None:
+        """A superuser for the admin, with a fresh random password - never a fixed one."""
+        user_model = get_user_model()
+        if user_model.objects.filter(username="editor").exists():
+            self.stdout.write("Demo editor account 'editor' exists (manage.py changepassword editor to reset).")
+            return
+        password = secrets.token_urlsafe(12)
+        user_model.objects.create_superuser("editor", "editor@example.com", password)
+        self.stdout.write(f"Demo editor account: username 'editor', password '{password}' (sign in at /admin/).")
+
+
+class DemoData:
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
+        self.today = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+        self.treatments = {t.slug: t for t in TreatmentType.objects.all()}
+        self.conditions = list(Condition.objects.order_by("slug"))
+        self.carriers = list(InsuranceCarrier.objects.order_by("slug"))
+        self.languages = {language.code: language for language in Language.objects.all()}
+        places = list(
+            Place.objects.order_by("zip_code").values_list("zip_code", "city", "state", "latitude", "longitude")
+        )
+        metros = set(METROS)
+        self.metro_places = [p for p in places if (p[1], p[2]) in metros]
+        self.all_places = places
+
+    def create(self, count: int) -> int:
+        made = 0
+        for start in range(0, count, 2000):
+            made += self._create_batch(start, min(count, start + 2000))
+        return made
+
+    def _create_batch(self, start: int, stop: int) -> int:
+        rng = self.random
+        clinics, extras = [], []
+        for number in range(start + 1, stop + 1):
+            clinic, extra = self._clinic(number)
+            clinics.append(clinic)
+            extras.append(extra)
+        Clinic.objects.bulk_create(clinics)
+
+        offers, condition_links, carrier_links, language_links = [], [], [], []
+        for clinic, (treatment_slugs, conditions, carriers, language_codes) in zip(clinics, extras, strict=True):
+            for slug in treatment_slugs:
+                low, high, spread = PRICES[slug]
+                price_min = rng.randrange(low, high + 1, 25)
+                price_max = min(PRICE_CEILING, price_min + rng.randrange(0, spread + 1, 25))
+                offers.append(
+                    ClinicTreatment(
+                        clinic=clinic,
+                        treatment_type=self.treatments[slug],
+                        price_min=price_min,
+                        price_max=price_max,
+                        bills_insurance=slug == "spravato" and rng.random() < 0.85,
+                    )
+                )
+            condition_links += [Clinic.conditions.through(clinic=clinic, condition=c) for c in conditions]
+            carrier_links += [Clinic.insurance_carriers.through(clinic=clinic, insurancecarrier=c) for c in carriers]
+            language_links += [
+                Clinic.languages.through(clinic=clinic, language=self.languages[code]) for code in language_codes
+            ]
+        ClinicTreatment.objects.bulk_create(offers)
+        Clinic.conditions.through.objects.bulk_create(condition_links)
+        Clinic.insurance_carriers.through.objects.bulk_create(carrier_links)
+        Clinic.languages.through.objects.bulk_create(language_links)
+        return len(clinics)
+
+    def _clinic(self, number: int) -> tuple[Clinic, tuple]:
+        rng = self.random
+        pool = self.metro_places if self.metro_places and rng.random() < METRO_SHARE else self.all_places
+        zip_code, city, state, latitude, longitude = rng.choice(pool)
+        name = f"{rng.choice(NAME_FIRST)} {rng.choice(NAME_LAST)}"
+        domain = f"{slugify(name)}-{number}.example"
+
+        treatment_slugs = rng.sample(["iv-infusion", "im-injection", "spravato", "oral-sublingual"], rng.randint(1, 3))
+        if "iv-infusion" not in treatment_slugs and rng.random() < 0.6:
+            treatment_slugs.insert(0, "iv-infusion")
+        mental_health = [c for c in self.conditions if c.group == Condition.Group.MENTAL_HEALTH]
+        chronic_pain = [c for c in self.conditions if c.group == Condition.Group.CHRONIC_PAIN]
+        conditions = rng.sample(mental_health, rng.randint(1, len(mental_health)))
+        if rng.random() < 0.4:
+            conditions += rng.sample(chronic_pain, rng.randint(1, len(chronic_pain)))
+        bills_spravato = "spravato" in treatment_slugs
+        carriers = rng.sample(self.carriers, rng.randint(2, 6) if bills_spravato else rng.randint(0, 2))
+        language_codes = ["en"]
+        if rng.random() < 0.35:
+            language_codes.append("es")
+        if rng.random() < 0.1:
+            language_codes.append(rng.choice(["zh", "vi", "ko", "ru", "ar", "fr", "pt", "hi", "tl"]))
+        verified_days_ago = rng.randint(0, 600)
+
+        clinic = Clinic(
+            name=name,
+            slug=f"{slugify(name)}-{slugify(city)}-{state.lower()}-{number}",
+            description=(
+                f"Fictional demo listing. {name} is an invented clinic in {city}, {state}, made up to show "
+                "how the directory works. "
+                + rng.choice(
+                    [
+                        "We focus on depression that has not responded to other treatment.",
+                        "Our team pairs every course of ketamine with integration sessions.",
+                        "A calm, private setting with a nurse beside you for every session.",
+                        "We work with your own psychiatrist or doctor and keep them informed.",
+                    ]
+                )
+            ),
+            status=Clinic.Status.DRAFT if rng.random() < 0.03 else Clinic.Status.PUBLISHED,
+            street=f"{rng.randint(100, 9899)} {rng.choice(STREETS)}",
+            city=city,
+            state=state,
+            zip_code=zip_code,
+            # Within about two miles of the ZIP's centre, so clinics in one ZIP do not stack.
+            latitude=round(latitude + rng.uniform(-0.03, 0.03), 6),
+            longitude=round(longitude + rng.uniform(-0.03, 0.03), 6),
+            phone=f"({rng.randint(201, 989)}) 555-01{rng.randint(0, 99):02d}",
+            email=f"hello@{domain}",
+            website=f"https://{domain}",
+            hours=rng.choice(HOURS),
+            medical_director=f"Dr. {rng.choice(PEOPLE_FIRST)} {rng.choice(PEOPLE_LAST)}",
+            medical_director_credentials=rng.choice(CREDENTIALS),
+            first_visit=rng.choice(FIRST_VISITS),
+            accepting_new_patients=rng.random() < 0.85,
+            offers_telehealth=rng.random() < 0.3,
+            offers_integration_therapy=rng.random() < 0.45,
+            offers_financing=rng.random() < 0.5,
+            offers_sliding_scale=rng.random() < 0.2,
+            offers_superbill=rng.random() < 0.55,
+            refers_to_clinical_trials=rng.random() < 0.1,
+            last_verified_at=None if verified_days_ago > 540 else self.today - timedelta(days=verified_days_ago),
+        )
+        return clinic, (treatment_slugs, conditions, carriers, language_codes)

@@ -1,0 +1,32 @@
+"""Small formatting helpers for clinic templates."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from clinics.models import Clinic
+
+register = template.Library()
+
+
+@register.simple_tag
+def price_range(low: int, high: int) -> str:
+    """Whole dollars as "$400–$700", or "$400" when both ends are the same."""
+    if low == high:
+        return f"${intcomma(low)}"
+    return f"${intcomma(low)}–${intcomma(high)}"
+
+
+@register.filter
+def tel_digits(phone: str) -> str:
+    """The dialable part of a phone number, for a tel: link: digits and a leading '+'."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"+{digits}" if phone.strip().startswith("+") else digits
+
+
+@register.filter
+def maps_search_url(clinic: Clinic) -> str:
+    """A Google Maps search link for the clinic's street address (a link, never an embed)."""
+    address = f"{clinic.street}, {clinic.city}, {clinic.state} {clinic.zip_code}"
+    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})

@@ -1,0 +1,75 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from clinics.models import Clinic, ClinicTreatment, Place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def places():
+    call_command("load_places", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_load_places_loads_every_zip_with_coordinates_and_can_run_twice(places):
+    first_count = Place.objects.count()
+    call_command("load_places", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Place.objects.count() == first_count > 40_000
+    austin = Place.objects.get(zip_code="78701")
+    assert (austin.city, austin.state) == ("Austin", "TX")
+    assert austin.latitude == pytest.approx(30.2713, abs=1e-3)
+    assert austin.longitude == pytest.approx(-97.7426, abs=1e-3)
+
+
+def _snapshot():
+    clinics = list(Clinic.objects.order_by("slug").values_list("slug", "city", "state", "latitude", "status"))
+    prices = list(
+        ClinicTreatment.objects.order_by("clinic__slug", "treatment_type__slug").values_list(
+            "clinic__slug", "treatment_type__slug", "price_min", "price_max", "bills_insurance"
+        )
+    )
+    return clinics, prices
+
+
+def test_seed_demo_makes_the_requested_number_of_fictional_clinics_in_the_price_band(places, capsys):
+    call_command("seed_demo", clinics=120, seed=7)
+    assert Clinic.objects.count() == 120
+    assert not Clinic.objects.exclude(description__startswith="Fictional demo listing.").exists()
+    assert not Clinic.objects.exclude(website__endswith=".example").exists()
+    assert ClinicTreatment.objects.filter(price_min__lt=300).count() == 0
+    assert ClinicTreatment.objects.filter(price_max__gt=800).count() == 0
+    assert Clinic.objects.filter(clinic_treatments__isnull=True).count() == 0
+    assert ClinicTreatment.objects.filter(treatment_type__slug="spravato", bills_insurance=True).exists()
+    assert not ClinicTreatment.objects.exclude(treatment_type__slug="spravato").filter(bills_insurance=True).exists()
+    assert "Demo editor account" in capsys.readouterr().out
+
+
+def test_seed_demo_is_deterministic_for_a_seed(places):
+    call_command("seed_demo", clinics=40, seed=3)
+    first = _snapshot()
+    call_command("seed_demo", clinics=40, seed=3, replace=True)
+    assert _snapshot() == first
+    call_command("seed_demo", clinics=40, seed=4, replace=True)
+    assert _snapshot() != first
+
+
+def test_seed_demo_leaves_existing_clinics_alone_without_replace(places):
+    call_command("seed_demo", clinics=5)
+    call_command("seed_demo", clinics=50)
+    assert Clinic.objects.count() == 5
+
+
+def test_seed_demo_gives_the_editor_a_random_password_not_a_fixed_one(places, capsys):
+    call_command("seed_demo", clinics=1)
+    output = capsys.readouterr().out
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.is_superuser
+    password = output.split("password '")[1].split("'")[0]
+    assert len(password) >= 12 and editor.check_password(password)
+
+
+def test_seed_demo_asks_for_places_first():
+    with pytest.raises(CommandError, match="load_places"):
+        call_command("seed_demo", clinics=1)
