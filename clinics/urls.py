@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinics import views
+from clinics.views import public as views
 
 app_name = "clinics"
 urlpatterns = [

@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinics import views as clinic_views
+from clinics.views import public as public_views
 
 urlpatterns = [
-    path("", clinic_views.home, name="home"),
-    path("healthz", clinic_views.healthz, name="healthz"),
+    path("", public_views.home, name="home"),
+    path("healthz", public_views.healthz, name="healthz"),
     path("clinics/", include("clinics.urls")),
     path("admin/", admin.site.urls),
 ]
