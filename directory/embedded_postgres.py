@@ -6,6 +6,7 @@ to the same running server. pgserver serialises start-up with an inter-process l
 server is left running when a process exits (stop it with `make db-stop`).
 """
 
+import os
 import warnings
 from pathlib import Path
 
@@ -17,12 +18,7 @@ def database_settings(pgdata: Path) -> dict:
     import psycopg
     from psycopg import errors, sql
 
-    with warnings.catch_warnings():
-        # pgserver keeps its lock file in the XDG runtime folder and warns when a server
-        # machine has none set; it then uses a folder under /tmp, which is what we want.
-        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
-        import pgserver
-
+    pgserver = _import_pgserver()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(pgdata, cleanup_mode=None)
     socket_dir = str(server.get_postmaster_info().socket_dir)
@@ -45,16 +41,20 @@ def database_settings(pgdata: Path) -> dict:
 
 def stop(pgdata: Path) -> None:
     """Stop the server in `pgdata` if one is running."""
-    from pgserver._commands import pg_ctl
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(pgdata)
+    pgserver = _import_pgserver()
+    info = pgserver.utils.PostmasterInfo.read_from_pgdata(pgdata)
     if info is not None and info.is_running():
-        user = "pgserver" if _running_as_root() else None
-        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+        # pgserver runs the server as the user "pgserver" when started by root.
+        user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+        pgserver._commands.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
 
 
-def _running_as_root() -> bool:
-    import os
-
-    return hasattr(os, "geteuid") and os.geteuid() == 0
+def _import_pgserver():
+    with warnings.catch_warnings():
+        # pgserver keeps its lock file in the XDG runtime folder and warns when a machine has
+        # none set; it then uses a folder under /tmp, which is what we want.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+        import pgserver
+        import pgserver._commands
+        import pgserver.utils
+    return pgserver
