@@ -7,5 +7,6 @@ urlpatterns = [
     path("", public_views.home, name="home"),
     path("healthz", public_views.healthz, name="healthz"),
     path("clinics/", include("clinics.urls")),
+    path("guides/", include("guides.urls")),
     path("admin/", admin.site.urls),
 ]

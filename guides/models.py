@@ -1,0 +1,178 @@
+"""Patient guides: Markdown articles written by editors, linked to clinics through shared topics."""
+
+import math
+from dataclasses import asdict
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
+from guides.rendering import render_markdown
+
+WORDS_PER_MINUTE = 200
+
+Topic = TreatmentType | Condition
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self) -> "GuideQuerySet":
+        """Guides the public may read: published, and their publish time has come."""
+        return self.filter(status=Guide.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def viewable_by(self, user: AbstractBaseUser | AnonymousUser) -> "GuideQuerySet":
+        """Published guides, or every guide for staff who may view guides (the preview override)."""
+        if user.is_staff and user.has_perm("guides.view_guide"):
+            return self.all()
+        return self.published()
+
+    def about(self, *topics: Topic) -> "GuideQuerySet":
+        """Guides about any of the given treatment types or conditions."""
+        treatment_ids = [topic.pk for topic in topics if isinstance(topic, TreatmentType)]
+        condition_ids = [topic.pk for topic in topics if isinstance(topic, Condition)]
+        if not treatment_ids and not condition_ids:
+            return self.none()
+        return self.filter(
+            Q(pk__in=Guide.treatment_types.through.objects.filter(treatmenttype__in=treatment_ids).values("guide"))
+            | Q(pk__in=Guide.conditions.through.objects.filter(condition__in=condition_ids).values("guide"))
+        )
+
+
+class Guide(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences; shown on cards and as the search-engine description."
+    )
+    body = models.TextField(help_text="Markdown. Start sections with ## headings; they make the table of contents.")
+
+    hero_image = models.ImageField(
+        upload_to="guides/%Y/", blank=True, width_field="hero_image_width", height_field="hero_image_height"
+    )
+    hero_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_alt = models.CharField(
+        max_length=200, blank=True, help_text="What the image shows, for people who cannot see it."
+    )
+
+    author_name = models.CharField(max_length=120)
+    author_credentials = models.CharField(max_length=120, blank=True, help_text="e.g. 'MPH, health writer'.")
+    reviewer_name = models.CharField("medical reviewer", max_length=120)
+    reviewer_credentials = models.CharField(
+        "reviewer credentials", max_length=120, help_text="e.g. 'MD, board-certified psychiatrist'."
+    )
+    reviewed_on = models.DateField("medically reviewed on", null=True, blank=True)
+
+    treatment_types = models.ManyToManyField(TreatmentType, blank=True, related_name="guides")
+    conditions = models.ManyToManyField(Condition, blank=True, related_name="guides")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a published guide goes live. A future time schedules it; empty means now.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Rendered from `body` on every save, so pages never render Markdown per request.
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField(editable=False, default=list)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("publish_at").desc(nulls_first=True), "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="guide_status_publish_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="guide_published_has_publish_time",
+                violation_error_message="A published guide needs a publish time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        rendered = render_markdown(self.body)
+        self.body_html = rendered.html
+        self.toc = [asdict(entry) for entry in rendered.toc]
+        self.reading_minutes = max(1, math.ceil(len(self.body.split()) / WORDS_PER_MINUTE))
+        self._default_publish_time()
+        if self.status == self.Status.PUBLISHED:
+            # Fixed once the guide has gone live; follows a rescheduled time until then.
+            if self.first_published_at is None or self.first_published_at > timezone.now():
+                self.first_published_at = self.publish_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        self._default_publish_time()
+        if self.hero_image and not self.hero_image_alt:
+            raise ValidationError({"hero_image_alt": "Describe the image for people who cannot see it."})
+
+    def _default_publish_time(self) -> None:
+        """A guide published without a time goes live now."""
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+
+    @property
+    def is_live(self) -> bool:
+        published = self.status == self.Status.PUBLISHED
+        return published and self.publish_at is not None and self.publish_at <= timezone.now()
+
+    @property
+    def was_updated_after_publishing(self) -> bool:
+        return self.first_published_at is not None and self.updated_at.date() > self.first_published_at.date()
+
+    def publish_now(self) -> None:
+        """Publish at once; a guide that is already live keeps its publish time."""
+        if not self.is_live:
+            self.status = self.Status.PUBLISHED
+            self.publish_at = timezone.now()
+            self.save()
+
+    def unpublish(self) -> None:
+        self.status = self.Status.DRAFT
+        self.save()
+
+    def topics(self) -> list[Topic]:
+        return [*self.treatment_types.all(), *self.conditions.all()]
+
+    def related_clinics(self) -> models.QuerySet[Clinic]:
+        """Published clinics offering the guide's treatments or treating its conditions, ready for clinic cards."""
+        treatment_ids = [t.pk for t in self.treatment_types.all()]
+        condition_ids = [c.pk for c in self.conditions.all()]
+        if not treatment_ids and not condition_ids:
+            return Clinic.objects.none()
+        return (
+            Clinic.objects.published()
+            .filter(
+                Q(pk__in=ClinicTreatment.objects.filter(treatment_type__in=treatment_ids).values("clinic"))
+                | Q(pk__in=Clinic.conditions.through.objects.filter(condition__in=condition_ids).values("clinic"))
+            )
+            .prefetch_related(
+                Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
+                "conditions",
+                "insurance_carriers",
+            )
+            .order_by(models.F("last_verified_at").desc(nulls_last=True), "name")
+        )
+
+    def related_guides(self) -> GuideQuerySet:
+        return Guide.objects.published().about(*self.topics()).exclude(pk=self.pk)

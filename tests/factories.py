@@ -1,11 +1,14 @@
 """Plain factory helpers: each makes one valid object, with any field overridden by keyword."""
 
+from collections.abc import Iterable
+from datetime import timedelta
 from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, TreatmentType
+from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
+from guides.models import Guide
 
 _serial = count(1)
 
@@ -49,3 +52,26 @@ def make_user(**overrides):
     fields.update(overrides)
     password = fields.pop("password", "a-long-test-password")
     return get_user_model().objects.create_user(password=password, **fields)
+
+
+def make_guide(*, treatments: Iterable[str] = (), conditions: Iterable[str] = (), **overrides) -> Guide:
+    """A guide published a day ago; `treatments` and `conditions` are slugs of its topics."""
+    n = next(_serial)
+    fields = {
+        "title": f"Test Guide {n}",
+        "slug": f"test-guide-{n}",
+        "summary": "A fictional guide made by the tests.",
+        "body": "## First section\n\nSome text.\n\n## Second section\n\nMore text.",
+        "author_name": "Test Author",
+        "reviewer_name": "Dr. Test Reviewer",
+        "reviewer_credentials": "MD",
+        "status": Guide.Status.PUBLISHED,
+        "publish_at": timezone.now() - timedelta(days=1),
+    }
+    fields.update(overrides)
+    guide = Guide(**fields)
+    guide.full_clean()
+    guide.save()
+    guide.treatment_types.set(TreatmentType.objects.filter(slug__in=treatments))
+    guide.conditions.set(Condition.objects.filter(slug__in=conditions))
+    return guide

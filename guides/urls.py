@@ -1,0 +1,12 @@
+from django.urls import path
+
+from guides import views
+from guides.feeds import LatestGuidesFeed
+
+app_name = "guides"
+urlpatterns = [
+    path("", views.guide_list, name="list"),
+    path("feed.xml", LatestGuidesFeed(), name="feed"),
+    path("topic/<slug:topic_slug>/", views.guide_list, name="topic"),
+    path("<slug:slug>/", views.guide_detail, name="detail"),
+]

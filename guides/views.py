@@ -1,0 +1,120 @@
+import math
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from clinics.models import Condition, Place, TreatmentType
+from guides.models import Guide, Topic
+
+GUIDES_PER_PAGE = 12
+RELATED_CLINICS = 6
+RELATED_GUIDES = 3
+
+
+def guide_list(request: HttpRequest, topic_slug: str | None = None) -> HttpResponse:
+    """All published guides, newest first; on /guides/topic/<slug>/ only those about that topic."""
+    topic = _topic_or_404(topic_slug) if topic_slug else None
+    guides = Guide.objects.published()
+    if topic:
+        guides = guides.about(topic)
+    paginator = Paginator(guides, GUIDES_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404("No such page of guides.") from None
+    treatment_types, conditions = _topics_with_guides()
+    return render(
+        request,
+        "guides/guide_list.html",
+        {"page": page, "topic": topic, "treatment_types": treatment_types, "conditions": conditions},
+    )
+
+
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = get_object_or_404(
+        Guide.objects.viewable_by(request.user).prefetch_related("treatment_types", "conditions"), slug=slug
+    )
+    related_clinics = guide.related_clinics()
+    near = _place_from_zip(request.GET.get("near", ""))
+    if near:
+        related_clinics = related_clinics.order_by(_squared_distance_from(near), "name")
+    return render(
+        request,
+        "guides/guide_detail.html",
+        {
+            "guide": guide,
+            "related_clinics": related_clinics[:RELATED_CLINICS],
+            "related_guides": guide.related_guides()[:RELATED_GUIDES],
+            "near_query": request.GET.get("near", "")[:10],
+            "near": near,
+            "structured_data": _structured_data(guide),
+        },
+    )
+
+
+def _structured_data(guide: Guide) -> dict:
+    """schema.org MedicalWebPage for search engines: who wrote and reviewed the guide, and when."""
+    url = settings.SITE_URL + guide.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "headline": guide.title,
+        "name": guide.title,
+        "description": guide.summary,
+        "author": {"@type": "Person", "name": guide.author_name, "honorificSuffix": guide.author_credentials},
+        "reviewedBy": {"@type": "Person", "name": guide.reviewer_name, "honorificSuffix": guide.reviewer_credentials},
+        "datePublished": guide.first_published_at,
+        "dateModified": guide.updated_at,
+        "about": [{"@type": "Thing", "name": topic.name} for topic in guide.topics()],
+    }
+    if guide.reviewed_on:
+        data["lastReviewed"] = guide.reviewed_on
+    if guide.hero_image:
+        data["image"] = settings.SITE_URL + guide.hero_image.url
+    return data
+
+
+def _topic_or_404(slug: str) -> Topic:
+    """A treatment type or, failing that, a condition with this slug."""
+    topic = TreatmentType.objects.filter(slug=slug).first() or Condition.objects.filter(slug=slug).first()
+    if topic is None:
+        raise Http404("No such topic.")
+    return topic
+
+
+def _topics_with_guides() -> tuple[list[TreatmentType], list[Condition]]:
+    """Treatment types and conditions that have published guides, each with its `guide_count`."""
+    live = Q(guides__status=Guide.Status.PUBLISHED, guides__publish_at__lte=timezone.now())
+    # Aggregating queries ignore Meta.ordering, so the order is spelled out.
+    treatment_types = (
+        TreatmentType.objects.annotate(guide_count=Count("guides", filter=live))
+        .filter(guide_count__gt=0)
+        .order_by("position", "name")
+    )
+    conditions = (
+        Condition.objects.annotate(guide_count=Count("guides", filter=live))
+        .filter(guide_count__gt=0)
+        .order_by("group", "name")
+    )
+    return list(treatment_types), list(conditions)
+
+
+def _place_from_zip(value: str) -> Place | None:
+    zip_code = value.strip()
+    if len(zip_code) != 5 or not zip_code.isdigit():
+        return None
+    return Place.objects.filter(zip_code=zip_code).first()
+
+
+def _squared_distance_from(place: Place):
+    """An expression that orders clinics by distance from `place`; good enough for nearest-first."""
+    east_west_scale = math.cos(math.radians(place.latitude))
+    north_south = F("latitude") - place.latitude
+    east_west = (F("longitude") - place.longitude) * east_west_scale
+    return north_south * north_south + east_west * east_west
