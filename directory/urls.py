@@ -8,5 +8,6 @@ urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("clinics/", include("clinics.urls")),
     path("guides/", include("guides.urls")),
+    path("favicon.ico", public_views.favicon),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
@@ -51,6 +52,11 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     return render(request, "clinics/clinic_detail.html", {"clinic": clinic})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that declare no icon, such as the admin's."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @never_cache

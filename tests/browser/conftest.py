@@ -1,5 +1,6 @@
 """A real headless Chromium (Debian's package) driven by Playwright against the live server."""
 
+import importlib
 import os
 import shutil
 
@@ -34,7 +35,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(transactional_db) -> None:
+    """Load the treatment types, conditions, carriers and languages that migrations create.
+
+    A transactional test ends by emptying every table, so each browser test loads them anew.
+    """
+    from django.apps import apps
+
+    importlib.import_module("clinics.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     """A fresh page; fails the test on any console error or request to another host."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()

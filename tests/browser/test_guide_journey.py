@@ -11,28 +11,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running; the Django calls in the test are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_reads(live_server, browser):
+def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_reads(live_server, browser, page):
     editor = make_user(username="editor", is_staff=True, password=PASSWORD)
     editor.user_permissions.set(Permission.objects.filter(content_type__app_label="guides"))
-    page = browser.new_page()
-
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto("/admin/login/")
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.goto(f"{live_server.url}/admin/guides/guide/add/")
+    page.goto("/admin/guides/guide/add/")
     page.get_by_label("Title").press_sequentially("Questions to ask a clinic")
     assert page.get_by_label("Slug").input_value() == "questions-to-ask-a-clinic"  # prepopulated as you type
     page.get_by_label("Summary").fill("What to ask before your first session.")
@@ -45,18 +31,18 @@ def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_rea
     page.get_by_role("button", name="Save and continue editing").click()
 
     preview_url = page.get_by_role("link", name="Preview (only staff can see it)").get_attribute("href")
-    page.goto(f"{live_server.url}{preview_url}")
+    page.goto(preview_url)
     assert page.get_by_role("heading", level=1).inner_text() == "Questions to ask a clinic"
     assert "Only staff can see it." in page.get_by_role("status").inner_text()
-    patient = browser.new_page()
-    assert patient.goto(f"{live_server.url}{preview_url}").status == 404
+    patient = browser.new_page(base_url=live_server.url)
+    assert patient.goto(preview_url).status == 404
 
     page.go_back()
     page.get_by_label("Status").select_option(label="Published")
     page.get_by_role("button", name="Save", exact=True).click()
     assert Guide.objects.published().filter(slug="questions-to-ask-a-clinic").exists()
 
-    patient.goto(f"{live_server.url}/guides/")
+    patient.goto("/guides/")
     patient.get_by_role("link", name="Questions to ask a clinic").click()
     assert patient.get_by_role("link", name="Who will be with me?").get_attribute("href") == "#who-will-be-with-me"
     assert patient.get_by_role("heading", name="Who will be with me?").is_visible()

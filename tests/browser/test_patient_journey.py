@@ -3,8 +3,7 @@ import pytest
 from clinics.models import Condition
 from tests.factories import make_clinic
 
-# serialized_rollback keeps the reference data (from migrations) for the tests that follow.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_patient_goes_from_the_home_page_through_the_clinic_list_to_a_clinic(page):
