@@ -1,6 +1,17 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from clinics.models import (
+    Clinic,
+    ClinicTreatment,
+    Condition,
+    Inquiry,
+    InsuranceCarrier,
+    Language,
+    ListingReport,
+    Place,
+    TreatmentType,
+)
 
 
 @admin.register(TreatmentType)
@@ -90,3 +101,42 @@ class ClinicAdmin(admin.ModelAdmin):
         ),
         ("Verification", {"fields": ["last_verified_at", "created_at", "updated_at"]}),
     ]
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    """Delivery status only: the message itself is for the clinic, not for the directory's staff."""
+
+    list_display = ["pk", "clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
+    list_filter = ["delivery"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name"]
+    fields = ["clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ListingReport)
+class ListingReportAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "part", "short_note", "created_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "part"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name", "note"]
+    readonly_fields = ["clinic", "part", "note", "reporter_email", "created_at"]
+    fields = ["clinic", "part", "note", "reporter_email", "created_at", "resolved_at"]
+    actions = ["mark_resolved"]
+
+    @admin.display(description="Note")
+    def short_note(self, report: ListingReport) -> str:
+        return report.note if len(report.note) <= 80 else report.note[:79] + "…"
+
+    @admin.action(description="Mark selected reports as resolved")
+    def mark_resolved(self, request, queryset) -> None:
+        updated = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, f"{updated} reports marked resolved.")

@@ -200,3 +200,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# Proxies in front of the app that append to X-Forwarded-For (0: use the connecting address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Patient inquiries are health information: kept only this long, then purged.
+INQUIRY_RETENTION_DAYS = env_int("INQUIRY_RETENTION_DAYS", 180)
+INQUIRY_MAX_DELIVERY_ATTEMPTS = 8
+RATE_LIMITS = {
+    # scope: (attempts, per seconds)
+    "inquiry-ip": (5, 3600),
+    "inquiry-clinic": (30, 3600),
+    "report-ip": (10, 3600),
+}

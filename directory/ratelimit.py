@@ -1,0 +1,31 @@
+"""Fixed-window rate limits counted in the shared cache, so every app server sees the same counts."""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address; behind a trusted proxy, the one the proxy saw."""
+    if settings.TRUSTED_PROXY_COUNT:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
+            return forwarded[-settings.TRUSTED_PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(scope: str, key: str, *, limit: int, per_seconds: int) -> bool:
+    """Count one attempt for `key` in `scope`; False once more than `limit` fall in one window."""
+    window = int(time.time() // per_seconds)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no raw addresses in the cache
+    cache_key = f"ratelimit:{scope}:{digest}:{window}"
+    cache.add(cache_key, 0, timeout=per_seconds)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=per_seconds)
+        count = 1
+    return count <= limit
