@@ -44,3 +44,7 @@ db-stop:
 
 clean: db-stop
 	rm -rf var $(VENV)
+
+bench: $(VENV)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python scripts/benchmark.py
