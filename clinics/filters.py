@@ -4,6 +4,7 @@ Each filter becomes one condition (a Q) on Clinic, so the facet counts of a grou
 with every condition except that group's own: "how many clinics would I see with this option".
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -11,7 +12,8 @@ from operator import or_
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,6 +31,7 @@ from clinics.places import US_STATES, Location, PlaceNotFound, bounding_box, dis
 
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
+FACET_CACHE_SECONDS = 300
 MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
 PAYMENT_FIELDS = {
     "financing": ("offers_financing", "Financing or payment plan"),
@@ -209,7 +212,7 @@ class ClinicFilter(django_filters.FilterSet):
             through, column = MANY_TO_MANY[name]
             return Q(Exists(through.objects.filter(clinic=OuterRef("pk"), **{f"{column}__in": value})))
         if name == "max_price":
-            return Q(Exists(self._offers_at_most(value)))
+            return Q(Exists(self._offers_of_chosen_treatments().filter(clinic=OuterRef("pk"), price_min__lte=value)))
         if name == "spravato_insurance":
             offers = ClinicTreatment.objects.filter(
                 clinic=OuterRef("pk"), treatment_type__slug="spravato", bills_insurance=True
@@ -221,9 +224,9 @@ class ClinicFilter(django_filters.FilterSet):
             return Q(last_verified_at__gte=timezone.now() - VERIFIED_FRESH_FOR)
         return Q(**{FLAG_FIELDS[name]: True})
 
-    def _offers_at_most(self, price: int) -> QuerySet:
-        """A clinic's offers priced from `price` or less, of the chosen treatments if any."""
-        offers = ClinicTreatment.objects.filter(clinic=OuterRef("pk"), price_min__lte=price)
+    def _offers_of_chosen_treatments(self) -> QuerySet:
+        """Offers of the chosen treatments, or of any treatment when none is chosen."""
+        offers = ClinicTreatment.objects.all()
         if treatments := self.data_used.get("treatment"):
             offers = offers.filter(treatment_type__slug__in=treatments)
         return offers
@@ -259,9 +262,7 @@ class ClinicFilter(django_filters.FilterSet):
         if sort == "relevance":
             return queryset.order_by("-rank", "name", "pk")
         if sort == "price":
-            offers = ClinicTreatment.objects.filter(clinic=OuterRef("pk"))
-            if treatments := self.data_used.get("treatment"):
-                offers = offers.filter(treatment_type__slug__in=treatments)
+            offers = self._offers_of_chosen_treatments().filter(clinic=OuterRef("pk"))
             lowest = Subquery(offers.order_by("price_min").values("price_min")[:1])
             return queryset.annotate(lowest_price=lowest).order_by(F("lowest_price").asc(nulls_last=True), "name", "pk")
         if sort == "verified":
@@ -271,9 +272,26 @@ class ClinicFilter(django_filters.FilterSet):
     # --- facet counts -----------------------------------------------------------------------
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        """Clinics per option of every filter, in five queries whatever the number of options."""
+        """Clinics per option of every filter; searches without a place share cached counts.
+
+        Near a place only a few thousand clinics are in reach, so counting live is quick. Across
+        the whole country each count reads most of the table, and a few minutes' staleness is
+        harmless, so those are kept in the cache under the normalised search.
+        """
         if self.unreadable:
             return {}
+        if self.location:
+            return self._count_facets()
+        used = {
+            name: sorted(map(str, value)) if isinstance(value, list) else value
+            for name, value in self.data_used.items()
+        }
+        used = {name: value for name, value in used.items() if value and name not in ("radius", "sort")}
+        key = "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
+        return cache.get_or_set(key, self._count_facets, FACET_CACHE_SECONDS)
+
+    def _count_facets(self) -> dict[str, dict[str, int]]:
+        """Clinics per option of every filter, in six queries whatever the number of options."""
         reach = self.within_reach(self.queryset)
         conditions = self.conditions()
         counts: dict[str, dict[str, int]] = {}
@@ -286,10 +304,18 @@ class ClinicFilter(django_filters.FilterSet):
                 rows = rows.filter(price_min__lte=self.data_used["max_price"])
             counts[name] = dict(rows.values_list(column).annotate(n=Count("pk")).order_by())
 
-        # One aggregate for every flag-like option; each count leaves out its own group only.
+        # Max price: each clinic's lowest price (of the chosen treatments), then one count per price.
+        clinics = reach.filter(*[q for other, q in conditions.items() if other != "max_price"]).values("pk")
+        lowest = self._offers_of_chosen_treatments().filter(clinic__in=clinics).values("clinic_id")
+        lowest = lowest.annotate(lowest=Min("price_min")).order_by()
+        totals = lowest.aggregate(
+            **{str(price): Count("clinic_id", filter=Q(lowest__lte=price)) for price, _ in MAX_PRICE_CHOICES}
+        )
+        counts["max_price"] = totals
+
+        # One aggregate for the other flag-like options; each count leaves out its own group only.
         options = {
             "spravato_insurance": {"on": self.condition_for("spravato_insurance", True)},
-            "max_price": {str(price): Q(Exists(self._offers_at_most(price))) for price, _ in MAX_PRICE_CHOICES},
             "payment": {key: self.condition_for("payment", [key]) for key in PAYMENT_FIELDS},
             **{name: {"on": self.condition_for(name, True)} for name in [*FLAG_FIELDS, "verified"]},
         }
