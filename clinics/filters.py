@@ -173,6 +173,8 @@ class ClinicFilter(django_filters.FilterSet):
     def radius(self) -> int:
         return self.data_used.get("radius") or DEFAULT_RADIUS
 
+    radius_choices = RADIUS_CHOICES
+
     @property
     def unreadable(self) -> bool:
         """A place or words we could not read must never widen the search to every clinic."""

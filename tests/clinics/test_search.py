@@ -477,3 +477,8 @@ def test_a_search_without_a_place_has_a_fixed_query_count_too(client, django_ass
     with django_assert_max_num_queries(22):
         response = search(client, treatment="iv-infusion")
     assert len(names(response)) == shown
+
+
+def test_the_radius_menu_shows_the_radius_in_use(client, places):
+    assert b'<option value="25" selected>25 miles</option>' in search(client, where="78701").content
+    assert b'<option value="50" selected>50 miles</option>' in search(client, where="78701", radius="50").content
