@@ -2,8 +2,10 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # ordinary synchronous code, which Django would otherwise refuse next to a running loop.
@@ -47,3 +49,14 @@ def page(browser, live_server):
     context.close()
     assert errors == [], f"browser console errors: {errors}"
     assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Put back the treatments, conditions, carriers and languages an earlier test's flush removed.
+
+    serialized_rollback cannot do it once Playwright's event loop runs: the test then gets a fresh
+    database connection object, without the snapshot Django kept on the one that built the test
+    database. The migration's own loader is idempotent.
+    """
+    import_module("clinics.migrations.0002_reference_data").load(apps, None)
