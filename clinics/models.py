@@ -190,6 +190,8 @@ class Clinic(models.Model):
             models.CheckConstraint(condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="clinic_zip_code"),
             models.CheckConstraint(condition=Q(latitude__range=(-90, 90)), name="clinic_latitude_range"),
             models.CheckConstraint(condition=Q(longitude__range=(-180, 180)), name="clinic_longitude_range"),
+            # /clinics/<two letters>/ is a state page, so no clinic may have a two-letter slug.
+            models.CheckConstraint(condition=~Q(slug__regex=r"^[A-Za-z]{2}$"), name="clinic_slug_not_a_state_code"),
         ]
 
     def __str__(self) -> str:

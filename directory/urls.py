@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from clinics.sitemaps import SITEMAPS
+from clinics.views import landing as landing_views
 from clinics.views import public as public_views
 
 urlpatterns = [
@@ -8,6 +12,16 @@ urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("clinics/", include("clinics.urls")),
     path("guides/", include("guides.urls")),
+    path("treatments/<slug:slug>/", landing_views.treatment_clinics, name="treatment_clinics"),
+    path("conditions/<slug:slug>/", landing_views.condition_clinics, name="condition_clinics"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("favicon.ico", public_views.favicon),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,13 @@
 """Small formatting helpers for clinic templates."""
 
+import json
 from urllib.parse import urlencode
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from clinics.models import Clinic
 
@@ -30,3 +34,14 @@ def maps_search_url(clinic: Clinic) -> str:
     """A Google Maps search link for the clinic's street address (a link, never an embed)."""
     address = f"{clinic.street}, {clinic.city}, {clinic.state} {clinic.zip_code}"
     return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})
+
+
+# The characters json_script escapes, so no value can close the <script> element early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data: dict) -> str:
+    """A JSON-LD data block; a data block is never run as JavaScript."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above

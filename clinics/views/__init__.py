@@ -1,1 +1,1 @@
-"""Views, one module per feature: public pages (public.py) first; more join as features land."""
+"""Views, one module per feature: public pages (public.py), search (search.py), landing pages (landing.py)."""

@@ -1,44 +1,35 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
-
-CLINICS_PER_PAGE = 20
+from clinics.places import US_STATES
+from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    states = Clinic.objects.published().values("state").annotate(count=Count("pk")).order_by()
     return render(
         request,
         "clinics/home.html",
         {
             "treatment_types": TreatmentType.objects.all(),
             "conditions": Condition.objects.order_by("-group", "name"),  # mental health first
-            "clinic_count": Clinic.objects.published().count(),
+            "clinic_count": sum(row["count"] for row in states),
+            "states": sorted(
+                (
+                    {"code": row["state"], "name": US_STATES.get(row["state"], row["state"]), "count": row["count"]}
+                    for row in states
+                ),
+                key=lambda state: state["name"],
+            ),
         },
     )
-
-
-def _card_queryset():
-    """Published clinics with what a results card shows, in a fixed number of queries."""
-    return Clinic.objects.published().prefetch_related(
-        Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
-        "conditions",
-        "insurance_carriers",
-    )
-
-
-def clinic_list(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(_card_queryset().order_by("name", "pk"), CLINICS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (PageNotAnInteger, EmptyPage):
-        raise Http404("No such page of clinics.") from None
-    return render(request, "clinics/clinic_list.html", {"page": page})
 
 
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -51,7 +42,24 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    return render(request, "clinics/clinic_detail.html", {"clinic": clinic})
+    state_path = reverse("clinics:state", args=[clinic.state.lower()])
+    crumbs = [
+        ("Home", reverse("home")),
+        ("Clinics", reverse("clinics:list")),
+        (US_STATES.get(clinic.state, clinic.state), state_path),
+        (clinic.city, reverse("clinics:city", args=[clinic.state.lower(), slugify(clinic.city)])),
+        (clinic.name, clinic.get_absolute_url()),
+    ]
+    return render(
+        request,
+        "clinics/clinic_detail.html",
+        {
+            "clinic": clinic,
+            "crumbs": crumbs,
+            "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
+            "clinic_json_ld": clinic_json_ld(clinic),
+        },
+    )
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,11 @@
 """A real headless Chromium (Debian's package) driven by Playwright against the live server."""
 
-import importlib
 import os
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # ordinary synchronous code, which Django would otherwise refuse next to a running loop.
@@ -35,18 +36,7 @@ def browser():
 
 
 @pytest.fixture
-def reference_data(transactional_db) -> None:
-    """Load the treatment types, conditions, carriers and languages that migrations create.
-
-    A transactional test ends by emptying every table, so each browser test loads them anew.
-    """
-    from django.apps import apps
-
-    importlib.import_module("clinics.migrations.0002_reference_data").load(apps, None)
-
-
-@pytest.fixture
-def page(browser, live_server, reference_data):
+def page(browser, live_server):
     """A fresh page; fails the test on any console error or request to another host."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -59,3 +49,15 @@ def page(browser, live_server, reference_data):
     context.close()
     assert errors == [], f"browser console errors: {errors}"
     assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Put back the treatments, conditions, carriers and languages an earlier test's flush removed.
+
+    serialized_rollback cannot do it once Playwright's event loop runs: the test then gets a fresh
+    database connection object, without the snapshot Django kept on the one that built the test
+    database. The migration's own loader is idempotent. (The flush also removes them for the ordinary
+tests, but pytest-django runs those first.)
+    """
+    import_module("clinics.migrations.0002_reference_data").load(apps, None)

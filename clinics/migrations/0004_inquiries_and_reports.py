@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinics", "0002_reference_data"),
+        ("clinics", "0003_search_slug_not_a_state_code"),
     ]
 
     operations = [

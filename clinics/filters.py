@@ -1,0 +1,394 @@
+"""The clinic search as one django-filter FilterSet: place, free text, filters, facet counts, sort.
+
+Each filter becomes one condition (a Q) on Clinic, so the facet counts of a group can be taken
+with every condition except that group's own: "how many clinics would I see with this option".
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from clinics.models import (
+    VERIFIED_FRESH_FOR,
+    Clinic,
+    ClinicTreatment,
+    Condition,
+    InsuranceCarrier,
+    Language,
+    TreatmentType,
+)
+from clinics.places import US_STATES, Location, PlaceNotFound, bounding_box, distance_in_miles, locate
+
+RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
+DEFAULT_RADIUS = 25
+FACET_CACHE_SECONDS = 300
+MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
+PAYMENT_FIELDS = {
+    "financing": ("offers_financing", "Financing or payment plan"),
+    "sliding_scale": ("offers_sliding_scale", "Sliding-scale fees"),
+    "superbill": ("offers_superbill", "Superbill for out-of-network claims"),
+}
+FLAG_FIELDS = {
+    "accepting": "accepting_new_patients",
+    "telehealth": "offers_telehealth",
+    "kap": "offers_integration_therapy",
+}
+SORT_RULES = {
+    "distance": ("Distance", "Sorted by distance, nearest first."),
+    "relevance": ("Best match", "Sorted by how well each clinic matches your words."),
+    "price": ("Lowest price", "Sorted by lowest price per session."),
+    "verified": ("Recently verified", "Sorted by the date our editors last checked each listing."),
+    "name": ("Name", "Sorted by name, A to Z."),
+}
+# Filters whose options come from many-to-many rows: counted with one GROUP BY query each.
+MANY_TO_MANY = {
+    "treatment": (ClinicTreatment, "treatment_type__slug"),
+    "condition": (Clinic.conditions.through, "condition__slug"),
+    "insurance": (Clinic.insurance_carriers.through, "insurancecarrier__slug"),
+    "language": (Clinic.languages.through, "language__code"),
+}
+# Filters whose options are columns or small subqueries: all counted in one aggregate query.
+FLAGS = ["spravato_insurance", "max_price", "payment", "accepting", "telehealth", "kap", "verified"]
+# The max price applies to the chosen treatments, so the two are counted as one group.
+COUNTED_TOGETHER = {"treatment": {"treatment", "max_price"}}
+
+
+@dataclass
+class FacetOption:
+    name: str  # the GET parameter
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    legend: str
+    kind: str  # "checkboxes" or "select"
+    name: str
+    options: list[FacetOption] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class ClinicSearchForm(forms.Form):
+    """The fields that are not filters: place, radius and sort. Geocodes the place while validating."""
+
+    where = forms.CharField(label="Near", max_length=100, required=False)
+    radius = forms.TypedChoiceField(
+        label="Within", choices=RADIUS_CHOICES, coerce=int, required=False, empty_value=DEFAULT_RADIUS
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", choices=[(key, label) for key, (label, _) in SORT_RULES.items()], required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.place_suggestions: list[str] = []
+
+    def clean_where(self) -> Location | None:
+        text = self.cleaned_data["where"]
+        if not text:
+            return None
+        try:
+            return locate(text)
+        except PlaceNotFound as error:
+            self.place_suggestions = error.suggestions
+            raise forms.ValidationError(str(error), code="unknown_place") from None
+
+
+class ClinicFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Clinic or keyword", max_length=200)
+    state = django_filters.ChoiceFilter(
+        label="State", choices=sorted(US_STATES.items(), key=lambda item: item[1]), empty_label="Any state"
+    )
+    city = django_filters.CharFilter(max_length=100, widget=forms.HiddenInput)
+    treatment = django_filters.MultipleChoiceFilter(label="Treatment")
+    condition = django_filters.MultipleChoiceFilter(label="Condition")
+    insurance = django_filters.MultipleChoiceFilter(label="Insurance carrier")
+    spravato_insurance = django_filters.BooleanFilter(label="Bills insurance for Spravato", widget=forms.CheckboxInput)
+    payment = django_filters.MultipleChoiceFilter(
+        label="Payment options", choices=[(key, label) for key, (_, label) in PAYMENT_FIELDS.items()]
+    )
+    max_price = django_filters.TypedChoiceFilter(label="Price per session", choices=MAX_PRICE_CHOICES, coerce=int)
+    accepting = django_filters.BooleanFilter(label="Accepting new patients", widget=forms.CheckboxInput)
+    telehealth = django_filters.BooleanFilter(label="Telehealth or at-home option", widget=forms.CheckboxInput)
+    kap = django_filters.BooleanFilter(label="Integration therapy (KAP)", widget=forms.CheckboxInput)
+    language = django_filters.MultipleChoiceFilter(label="Language spoken")
+    verified = django_filters.BooleanFilter(label="Verified in the last 12 months", widget=forms.CheckboxInput)
+
+    class Meta:
+        model = Clinic
+        fields: list[str] = []
+        form = ClinicSearchForm
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        """Load the reference choices once (four small queries) and set aside unknown ones."""
+        choices = {
+            "treatment": list(TreatmentType.objects.values_list("slug", "name")),
+            "condition": list(Condition.objects.order_by("-group", "name").values_list("slug", "name")),
+            "insurance": list(InsuranceCarrier.objects.values_list("slug", "name")),
+            "language": list(Language.objects.values_list("code", "name")),
+        }
+        self.ignored: dict[str, list[str]] = {}
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for name, known in [*choices.items(), ("payment", self.base_filters["payment"].extra["choices"])]:
+            self._keep_known(data, name, {value for value, _ in known})
+        super().__init__(data, *args, **kwargs)
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
+
+    def _keep_known(self, data, name: str, known: set[str]) -> None:
+        """Drop unknown or repeated values of a multiple-choice filter and remember the unknown ones."""
+        given = data.getlist(name)
+        kept = list(dict.fromkeys(value for value in given if value in known))
+        unknown = [value for value in given if value not in known]
+        if unknown:
+            self.ignored[name] = unknown[:3]
+            data.setlist(name, kept)
+
+    # --- filtering --------------------------------------------------------------------------
+
+    @cached_property
+    def data_used(self) -> dict:
+        """The validated parameters; a field with an error is absent."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def location(self) -> Location | None:
+        return self.data_used.get("where")
+
+    @property
+    def radius(self) -> int:
+        return self.data_used.get("radius") or DEFAULT_RADIUS
+
+    radius_choices = RADIUS_CHOICES
+
+    @property
+    def unreadable(self) -> bool:
+        """A place or words we could not read must never widen the search to every clinic."""
+        return bool(self.form.errors.keys() & {"where", "q", "state", "city"})
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.unreadable:
+            return queryset.none()
+        queryset = self.within_reach(queryset).filter(*self.conditions().values())
+        return self.ordered(queryset)
+
+    def within_reach(self, queryset: QuerySet) -> QuerySet:
+        """The clinics the place, state, city and free text allow, before the filters."""
+        data = self.data_used
+        if data.get("state"):
+            queryset = queryset.filter(state=data["state"])
+        if data.get("city"):
+            queryset = queryset.filter(city__iexact=data["city"])
+        if data.get("q"):
+            query = SearchQuery(data["q"], search_type="websearch", config="english")
+            queryset = queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        if self.location:
+            queryset = (
+                queryset.filter(bounding_box(self.location, self.radius))
+                .annotate(distance_miles=distance_in_miles(self.location))
+                .filter(distance_miles__lte=self.radius)
+            )
+        return queryset
+
+    def conditions(self) -> dict[str, Q]:
+        """One condition per filter in use, keyed by its parameter name."""
+        data = self.data_used
+        return {name: self.condition_for(name, data[name]) for name in [*MANY_TO_MANY, *FLAGS] if data.get(name)}
+
+    def condition_for(self, name: str, value) -> Q:
+        if name in MANY_TO_MANY:
+            through, column = MANY_TO_MANY[name]
+            return Q(Exists(through.objects.filter(clinic=OuterRef("pk"), **{f"{column}__in": value})))
+        if name == "max_price":
+            return Q(Exists(self._offers_of_chosen_treatments().filter(clinic=OuterRef("pk"), price_min__lte=value)))
+        if name == "spravato_insurance":
+            offers = ClinicTreatment.objects.filter(
+                clinic=OuterRef("pk"), treatment_type__slug="spravato", bills_insurance=True
+            )
+            return Q(Exists(offers))
+        if name == "payment":
+            return reduce(or_, (Q(**{PAYMENT_FIELDS[option][0]: True}) for option in value))
+        if name == "verified":
+            return Q(last_verified_at__gte=timezone.now() - VERIFIED_FRESH_FOR)
+        return Q(**{FLAG_FIELDS[name]: True})
+
+    def _offers_of_chosen_treatments(self) -> QuerySet:
+        """Offers of the chosen treatments, or of any treatment when none is chosen."""
+        offers = ClinicTreatment.objects.all()
+        if treatments := self.data_used.get("treatment"):
+            offers = offers.filter(treatment_type__slug__in=treatments)
+        return offers
+
+    # --- sorting ----------------------------------------------------------------------------
+
+    def sort_choices(self) -> list[tuple[str, str]]:
+        """The sorts that make sense for this search: distance needs a place, best match needs words."""
+        data = self.data_used
+        unavailable = set()
+        if not self.location:
+            unavailable.add("distance")
+        if not data.get("q"):
+            unavailable.add("relevance")
+        return [(key, label) for key, (label, _) in SORT_RULES.items() if key not in unavailable]
+
+    @property
+    def sort(self) -> str:
+        requested = self.data_used.get("sort")
+        available = [key for key, _ in self.sort_choices()]
+        if requested in available:
+            return requested
+        return available[0] if available[0] in ("distance", "relevance") else "name"
+
+    @property
+    def sort_rule(self) -> str:
+        return SORT_RULES[self.sort][1]
+
+    def ordered(self, queryset: QuerySet) -> QuerySet:
+        sort = self.sort
+        if sort == "distance":
+            return queryset.order_by("distance_miles", "pk")
+        if sort == "relevance":
+            return queryset.order_by("-rank", "name", "pk")
+        if sort == "price":
+            offers = self._offers_of_chosen_treatments().filter(clinic=OuterRef("pk"))
+            lowest = Subquery(offers.order_by("price_min").values("price_min")[:1])
+            return queryset.annotate(lowest_price=lowest).order_by(F("lowest_price").asc(nulls_last=True), "name", "pk")
+        if sort == "verified":
+            return queryset.order_by(F("last_verified_at").desc(nulls_last=True), "name", "pk")
+        return queryset.order_by("name", "pk")
+
+    # --- facet counts -----------------------------------------------------------------------
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """Clinics per option of every filter; searches without a place share cached counts.
+
+        Near a place only a few thousand clinics are in reach, so counting live is quick. Across
+        the whole country each count reads most of the table, and a few minutes' staleness is
+        harmless, so those are kept in the cache under the normalised search.
+        """
+        if self.unreadable:
+            return {}
+        if self.location:
+            return self._count_facets()
+        used = {
+            name: sorted(map(str, value)) if isinstance(value, list) else value
+            for name, value in self.data_used.items()
+        }
+        used = {name: value for name, value in used.items() if value and name not in ("radius", "sort")}
+        key = "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
+        return cache.get_or_set(key, self._count_facets, FACET_CACHE_SECONDS)
+
+    def _count_facets(self) -> dict[str, dict[str, int]]:
+        """Clinics per option of every filter, in six queries whatever the number of options."""
+        reach = self.within_reach(self.queryset)
+        conditions = self.conditions()
+        counts: dict[str, dict[str, int]] = {}
+
+        for name, (through, column) in MANY_TO_MANY.items():
+            left_out = COUNTED_TOGETHER.get(name, {name})
+            clinics = reach.filter(*[q for other, q in conditions.items() if other not in left_out]).values("pk")
+            rows = through.objects.filter(clinic__in=clinics)
+            if name == "treatment" and self.data_used.get("max_price"):
+                rows = rows.filter(price_min__lte=self.data_used["max_price"])
+            counts[name] = dict(rows.values_list(column).annotate(n=Count("pk")).order_by())
+
+        # Max price: each clinic's lowest price (of the chosen treatments), then one count per price.
+        clinics = reach.filter(*[q for other, q in conditions.items() if other != "max_price"]).values("pk")
+        lowest = self._offers_of_chosen_treatments().filter(clinic__in=clinics).values("clinic_id")
+        lowest = lowest.annotate(lowest=Min("price_min")).order_by()
+        totals = lowest.aggregate(
+            **{str(price): Count("clinic_id", filter=Q(lowest__lte=price)) for price, _ in MAX_PRICE_CHOICES}
+        )
+        counts["max_price"] = totals
+
+        # One aggregate for the other flag-like options; each count leaves out its own group only.
+        options = {
+            "spravato_insurance": {"on": self.condition_for("spravato_insurance", True)},
+            "payment": {key: self.condition_for("payment", [key]) for key in PAYMENT_FIELDS},
+            **{name: {"on": self.condition_for(name, True)} for name in [*FLAG_FIELDS, "verified"]},
+        }
+        clinics = reach.filter(*[q for other, q in conditions.items() if other not in FLAGS])
+        aggregates, keys = {}, {}
+        for name, by_value in options.items():
+            others = [q for other, q in conditions.items() if other in FLAGS and other != name]
+            for value, option in by_value.items():
+                alias = f"facet_{len(keys)}"
+                keys[alias] = (name, value)
+                aggregates[alias] = Count("pk", filter=reduce(lambda a, b: a & b, others, option))
+        for alias, number in clinics.aggregate(**aggregates).items():
+            name, value = keys[alias]
+            counts.setdefault(name, {})[value] = number
+        return counts
+
+    def facets(self) -> list[FacetGroup]:
+        """The filter groups to show, each option with its count and whether it is chosen."""
+        counts = self.facet_counts()
+        data = self.data_used
+
+        def options(name: str) -> list[FacetOption]:
+            chosen = {str(value) for value in (data.get(name) or [])}
+            return [
+                FacetOption(name, str(value), label, counts.get(name, {}).get(str(value), 0), str(value) in chosen)
+                for value, label in self.filters[name].extra["choices"]
+            ]
+
+        def flag(name: str) -> FacetOption:
+            return FacetOption(
+                name, "on", self.filters[name].label, counts.get(name, {}).get("on", 0), bool(data.get(name))
+            )
+
+        max_price = data.get("max_price")
+        groups = [
+            FacetGroup("Treatment", "checkboxes", "treatment", options("treatment")),
+            FacetGroup("Condition", "checkboxes", "condition", options("condition")),
+            FacetGroup("Insurance", "checkboxes", "insurance", [flag("spravato_insurance"), *options("insurance")]),
+            FacetGroup(
+                "Price per session",
+                "select",
+                "max_price",
+                [
+                    FacetOption(
+                        "max_price",
+                        str(price),
+                        label,
+                        counts.get("max_price", {}).get(str(price), 0),
+                        price == max_price,
+                    )
+                    for price, label in MAX_PRICE_CHOICES
+                ],
+            ),
+            FacetGroup("Payment options", "checkboxes", "payment", options("payment")),
+            FacetGroup("Clinic", "checkboxes", "clinic", [flag(name) for name in [*FLAG_FIELDS, "verified"]]),
+            FacetGroup("Language spoken", "checkboxes", "language", options("language")),
+        ]
+        for group in groups:
+            names = {option.name for option in group.options}
+            for name in sorted(names):
+                group.problems += [str(error) for error in self.form.errors.get(name, [])]
+                if name in self.ignored:
+                    unknown = ", ".join(f"“{value[:30]}”" for value in self.ignored[name])
+                    group.problems.append(f"We do not know {unknown}, so we left it out.")
+        return groups
+
+    @property
+    def search_fields_with_problems(self) -> list:
+        """Bound fields outside the filter groups whose value we could not use (the place has its own box)."""
+        return [self.form[name] for name in ("q", "radius", "state", "city", "sort") if name in self.form.errors]
+
+    @property
+    def active_filter_count(self) -> int:
+        return len(self.conditions())

@@ -1,0 +1,196 @@
+"""US places: state names, the offline geocoder over the Place table, and distance in SQL."""
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+
+from django.db.models import Avg, F, FloatField, Min, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from clinics.models import Place
+
+EARTH_RADIUS_MILES = 3958.8
+MILES_PER_DEGREE_OF_LATITUDE = 69.0
+
+# Every code the Place table holds (from the `zipcodes` package), with the name patients know.
+US_STATES = {
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "AS": "American Samoa",
+    "GU": "Guam",
+    "MP": "Northern Mariana Islands",
+    "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands",
+    "FM": "Micronesia",
+    "MH": "Marshall Islands",
+    "PW": "Palau",
+    "AA": "Armed Forces Americas",
+    "AE": "Armed Forces Europe",
+    "AP": "Armed Forces Pacific",
+}
+
+ZIP_PATTERN = re.compile(r"^(\d{5})(?:-\d{4})?$")
+# Abbreviations patients type that the ZIP data spells out ("St. Louis" is "Saint Louis" there).
+CITY_ABBREVIATIONS = [
+    (re.compile(r"^st\.?\s", re.I), "Saint "),
+    (re.compile(r"^ft\.?\s", re.I), "Fort "),
+    (re.compile(r"^mt\.?\s", re.I), "Mount "),
+]
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point to search around, with the words to show for it."""
+
+    label: str
+    latitude: float
+    longitude: float
+
+
+class PlaceNotFound(Exception):
+    """The text names no place we know, or several; `suggestions` are "City, ST" strings to offer."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+def locate(text: str) -> Location:
+    """Geocode a ZIP code, "City, ST" or a city name that exists in one state only."""
+    text = " ".join(text.split())
+    if match := ZIP_PATTERN.match(text):
+        place = Place.objects.filter(zip_code=match[1]).first()
+        if place is None:
+            raise PlaceNotFound(f"We do not know the ZIP code {match[1]}. Check it, or type a city and state.")
+        return Location(f"{place.zip_code} ({place.city}, {place.state})", place.latitude, place.longitude)
+
+    city, state = _split_city_and_state(text)
+    city = _expand_abbreviations(city)
+    matches = list(
+        Place.objects.filter(city__iexact=city, **({"state": state} if state else {}))
+        .values("state")
+        .annotate(name=Min("city"), latitude=Avg("latitude"), longitude=Avg("longitude"))
+        .values_list("name", "state", "latitude", "longitude")
+        .order_by("state")
+    )
+    if len(matches) == 1:
+        name, found_state, latitude, longitude = matches[0]
+        return Location(f"{name}, {found_state}", latitude, longitude)
+    if matches:
+        raise PlaceNotFound(
+            f"There is a {matches[0][0]} in several states. Which one do you mean?",
+            [f"{name}, {found_state}" for name, found_state, _, _ in matches],
+        )
+    return _not_found(text, city, state)
+
+
+def _split_city_and_state(text: str) -> tuple[str, str | None]:
+    """ "Austin, TX" and "Austin TX" give ("Austin", "TX"); "Austin" gives ("Austin", None)."""
+    if "," in text:
+        city, _, state = text.rpartition(",")
+        state = state.strip().upper()
+        if state in US_STATES:
+            return city.strip(), state
+        return text.replace(",", " ").strip(), None
+    city, _, state = text.rpartition(" ")
+    if city and state.upper() in US_STATES and len(state) == 2:
+        return city, state.upper()
+    return text, None
+
+
+def _expand_abbreviations(city: str) -> str:
+    for pattern, replacement in CITY_ABBREVIATIONS:
+        city = pattern.sub(replacement, city)
+    return city
+
+
+def _not_found(text: str, city: str, state: str | None) -> Location:
+    """Raise PlaceNotFound with up to five real city names spelled like the one typed."""
+    suggestions: list[str] = []
+    if city:
+        # Names sharing the first letter are a few thousand at most; difflib ranks them quickly.
+        candidates = Place.objects.filter(city__istartswith=city[0]).order_by().distinct()
+        if state:
+            candidates = candidates.filter(state=state)
+        names = {f"{name}, {st}": name.upper() for name, st in candidates.values_list("city", "state")}
+        by_name: dict[str, list[str]] = {}
+        for label, name in names.items():
+            by_name.setdefault(name, []).append(label)
+        for name in difflib.get_close_matches(city.upper(), by_name, n=5, cutoff=0.75):
+            suggestions += sorted(by_name[name])
+    raise PlaceNotFound(
+        f"We could not find a place called “{text}”. Try a five-digit ZIP code or “City, ST”.", suggestions[:8]
+    )
+
+
+def bounding_box(location: Location, miles: float) -> Q:
+    """Clinics inside a lat/long box around the location; cheap on the coordinates index."""
+    latitude_span = miles / MILES_PER_DEGREE_OF_LATITUDE
+    longitude_span = miles / (MILES_PER_DEGREE_OF_LATITUDE * max(math.cos(math.radians(location.latitude)), 0.01))
+    return Q(
+        latitude__range=(location.latitude - latitude_span, location.latitude + latitude_span),
+        longitude__range=(location.longitude - longitude_span, location.longitude + longitude_span),
+    )
+
+
+def distance_in_miles(location: Location):
+    """Great-circle (haversine) distance from the location to a clinic, as a SQL expression."""
+    latitude = Radians(F("latitude"))
+    origin_latitude = Value(math.radians(location.latitude), output_field=FloatField())
+    half_delta_latitude = (latitude - origin_latitude) / 2
+    half_delta_longitude = (Radians(F("longitude")) - Value(math.radians(location.longitude))) / 2
+    haversine = Power(Sin(half_delta_latitude), 2) + Cos(origin_latitude) * Cos(latitude) * Power(
+        Sin(half_delta_longitude), 2
+    )
+    # Rounding can push the haversine a hair above 1, where asin() would raise.
+    return 2 * EARTH_RADIUS_MILES * ASin(Sqrt(Least(haversine, Value(1.0))))

@@ -1,0 +1,51 @@
+"""schema.org data (JSON-LD) for search engines: clinics and breadcrumbs."""
+
+from django.conf import settings
+
+from clinics.models import Clinic
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def clinic_json_ld(clinic: Clinic) -> dict:
+    """A MedicalClinic; reads only the relations the clinic page prefetches."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalClinic",
+        "name": clinic.name,
+        "url": absolute(clinic.get_absolute_url()),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": clinic.street,
+            "addressLocality": clinic.city,
+            "addressRegion": clinic.state,
+            "postalCode": clinic.zip_code,
+            "addressCountry": "US",
+        },
+        "geo": {"@type": "GeoCoordinates", "latitude": clinic.latitude, "longitude": clinic.longitude},
+        "isAcceptingNewPatients": clinic.accepting_new_patients,
+        "availableService": [
+            {"@type": "MedicalTherapy", "name": offer.treatment_type.name} for offer in clinic.clinic_treatments.all()
+        ],
+    }
+    if clinic.phone:
+        data["telephone"] = clinic.phone
+    if clinic.website:
+        data["sameAs"] = clinic.website
+    if clinic.description:
+        data["description"] = clinic.description
+    return data
+
+
+def breadcrumb_json_ld(crumbs: list[tuple[str, str]]) -> dict:
+    """A BreadcrumbList from (name, path) pairs, home first."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute(path)}
+            for position, (name, path) in enumerate(crumbs, start=1)
+        ],
+    }

@@ -1,0 +1,132 @@
+"""Pages search engines can reach: clinics by state, city, treatment and condition.
+
+Each is an explanation from the reference data plus the same search as /clinics/, with one filter
+fixed, sorted by when the listing was last verified.
+"""
+
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Min
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from clinics.filters import ClinicFilter
+from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
+from clinics.places import US_STATES
+from clinics.structured_data import breadcrumb_json_ld
+from clinics.views.search import results_page
+
+HOME = ("Home", "/")
+ALL_CLINICS = ("Clinics", "/clinics/")
+
+
+def _landing_search(**fixed: str) -> ClinicFilter:
+    data = QueryDict(mutable=True)
+    data.update({"sort": "verified", **fixed})
+    return ClinicFilter(data, queryset=Clinic.objects.published())
+
+
+def _render(
+    request: HttpRequest, template: str, *, search: ClinicFilter, crumbs: list, refine: dict, **context
+) -> HttpResponse:
+    """The page with its results; `refine` holds the parameters that open the same search on /clinics/."""
+    return render(
+        request,
+        template,
+        {
+            "search": search,
+            "page": results_page(request, search.qs),
+            "crumbs": crumbs,
+            "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
+            "refine_url": f"{reverse('clinics:list')}?{urlencode(refine)}",
+            **context,
+        },
+    )
+
+
+def _state_code(state: str) -> str:
+    code = state.upper()
+    if code not in US_STATES:
+        raise Http404("No such state.")
+    return code
+
+
+def state_clinics(request: HttpRequest, state: str) -> HttpResponse:
+    code = _state_code(state)
+    if state != code.lower():
+        return redirect("clinics:state", state=code.lower(), permanent=True)
+    cities = [
+        {"name": row["city"], "slug": slugify(row["city"]), "count": row["count"]}
+        for row in Clinic.objects.published()
+        .filter(state=code)
+        .values("city")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "city")[:48]
+    ]
+    return _render(
+        request,
+        "clinics/landing_state.html",
+        search=_landing_search(state=code),
+        crumbs=[HOME, ALL_CLINICS, (US_STATES[code], request.path)],
+        refine={"state": code},
+        state_code=code,
+        state_name=US_STATES[code],
+        cities=cities,
+        treatment_types=TreatmentType.objects.all(),
+    )
+
+
+def city_clinics(request: HttpRequest, state: str, city: str) -> HttpResponse:
+    code = _state_code(state)
+    if state != code.lower():
+        return redirect("clinics:city", state=code.lower(), city=city, permanent=True)
+    names = Clinic.objects.published().filter(state=code).order_by().values_list("city", flat=True).distinct()
+    name = next((name for name in names if slugify(name) == city), None)
+    if name is None:
+        raise Http404("No clinics listed in that city.")
+    state_path = reverse("clinics:state", args=[code.lower()])
+    return _render(
+        request,
+        "clinics/landing_city.html",
+        search=_landing_search(state=code, city=name),
+        crumbs=[HOME, ALL_CLINICS, (US_STATES[code], state_path), (name, request.path)],
+        refine={"where": f"{name}, {code}"},
+        state_code=code,
+        state_name=US_STATES[code],
+        city=name,
+        treatment_types=TreatmentType.objects.all(),
+    )
+
+
+def treatment_clinics(request: HttpRequest, slug: str) -> HttpResponse:
+    treatment = get_object_or_404(TreatmentType, slug=slug)
+    prices = ClinicTreatment.objects.filter(treatment_type=treatment, clinic__status=Clinic.Status.PUBLISHED).aggregate(
+        low=Min("price_min"), high=Max("price_max"), clinics=Count("pk")
+    )
+    return _render(
+        request,
+        "clinics/landing_treatment.html",
+        search=_landing_search(treatment=slug),
+        crumbs=[HOME, ALL_CLINICS, (treatment.name, request.path)],
+        refine={"treatment": slug},
+        treatment=treatment,
+        prices=prices,
+        treatment_types=TreatmentType.objects.exclude(pk=treatment.pk),
+        conditions=Condition.objects.order_by("-group", "name"),
+    )
+
+
+def condition_clinics(request: HttpRequest, slug: str) -> HttpResponse:
+    condition = get_object_or_404(Condition, slug=slug)
+    return _render(
+        request,
+        "clinics/landing_condition.html",
+        search=_landing_search(condition=slug),
+        crumbs=[HOME, ALL_CLINICS, (condition.name, request.path)],
+        refine={"condition": slug},
+        condition=condition,
+        treatment_types=TreatmentType.objects.all(),
+        conditions=Condition.objects.filter(group=condition.group).exclude(pk=condition.pk),
+    )

@@ -1,0 +1,58 @@
+"""The clinic search page: filters with facet counts, sort, and pagination that never scans deep."""
+
+import math
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import cached_property
+
+from clinics.filters import ClinicFilter
+from clinics.models import Clinic, ClinicTreatment
+
+CLINICS_PER_PAGE = 20
+MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
+
+# What a results card shows, fetched for the whole page in three queries.
+CARD_DETAILS = [
+    Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
+    "conditions",
+    "insurance_carriers",
+]
+
+
+class CappedPaginator(Paginator):
+    """A paginator that offers at most MAX_PAGES pages, however many results there are."""
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(math.ceil(max(self.count, 1) / self.per_page), MAX_PAGES)
+
+    @property
+    def shown(self) -> int:
+        """How many results the pages reach."""
+        return min(self.count, MAX_PAGES * self.per_page)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.shown
+
+
+def results_page(request: HttpRequest, results: QuerySet) -> Page:
+    """The requested page of results with their card details; 404 for a page that does not exist."""
+    paginator = CappedPaginator(results.prefetch_related(*CARD_DETAILS), CLINICS_PER_PAGE)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404("No such page of clinics.") from None
+
+
+def clinic_search(request: HttpRequest) -> HttpResponse:
+    search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
+    page = results_page(request, search.qs)
+    return render(
+        request,
+        "clinics/search.html",
+        {"search": search, "facets": search.facets(), "page": page},
+    )

@@ -1,0 +1,110 @@
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from clinics.models import ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
+from tests.factories import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+def json_ld_blocks(response) -> list[dict]:
+    html = response.content.decode()
+    return [
+        json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    "slug, prices, estimate",
+    [
+        ("iv-infusion", (450, 650), (2700, 3900)),  # 6 infusions
+        ("spravato", (500, 600), (4000, 4800)),  # 8 sessions
+        ("oral-sublingual", (300, 350), None),  # no fixed course
+    ],
+)
+def test_the_first_course_estimate_is_the_price_times_the_usual_sessions(slug, prices, estimate):
+    clinic = make_clinic(treatments={slug: prices})
+    assert clinic.clinic_treatments.get().first_course_estimate == estimate
+
+
+def test_the_clinic_page_shows_the_estimate_and_how_each_treatment_is_paid(client):
+    clinic = make_clinic(
+        treatments={"iv-infusion": (450, 650), "spravato": (500, 600)}, offers_superbill=True, offers_financing=True
+    )
+    ClinicTreatment.objects.filter(clinic=clinic, treatment_type__slug="spravato").update(bills_insurance=True)
+    html = client.get(clinic.get_absolute_url()).content.decode()
+    assert "$2,700–$3,900 for 6 sessions (estimate)" in html
+    assert "$4,000–$4,800 for 8 sessions (estimate)" in html
+    assert "Billed to your insurance here" in html
+    assert "Self-pay, superbill offered for out-of-network claims, financing available" in html
+
+
+def test_the_clinic_page_has_contact_links_and_a_way_to_report_a_mistake(client):
+    clinic = make_clinic(phone="(512) 555-0199", hours="Mon-Fri 9am-5pm", medical_director="Dr. Ada Quinn")
+    html = client.get(clinic.get_absolute_url()).content.decode()
+    assert 'href="tel:5125550199"' in html
+    assert "https://www.google.com/maps/search/?api=1&amp;query=" in html
+    assert clinic.website in html and "Mon-Fri 9am-5pm" in html and "Dr. Ada Quinn" in html
+    assert '<a href="#report">Report something wrong</a>' in html
+
+
+def test_a_listing_not_verified_for_a_year_is_marked_stale(client):
+    fresh = make_clinic(last_verified_at=timezone.now() - timedelta(days=30))
+    stale = make_clinic(last_verified_at=timezone.now() - timedelta(days=400))
+    assert b"may be out of date" not in client.get(fresh.get_absolute_url()).content
+    stale_html = client.get(stale.get_absolute_url()).content
+    assert b"may be out of date" in stale_html and b"Over a year ago" in stale_html
+
+
+def test_the_clinic_json_ld_is_a_medical_clinic_with_address_geo_phone_and_new_patients(client):
+    clinic = make_clinic(
+        name='Quote " and </script> Clinic', accepting_new_patients=False, treatments={"spravato": (500, 600)}
+    )
+    response = client.get(clinic.get_absolute_url())
+    blocks = {block["@type"]: block for block in json_ld_blocks(response)}
+    data = blocks["MedicalClinic"]
+    assert data["name"] == 'Quote " and </script> Clinic'
+    assert data["address"]["streetAddress"] == clinic.street
+    assert data["address"]["postalCode"] == "78701" and data["address"]["addressRegion"] == "TX"
+    assert data["geo"] == {"@type": "GeoCoordinates", "latitude": clinic.latitude, "longitude": clinic.longitude}
+    assert data["telephone"] == clinic.phone
+    assert data["isAcceptingNewPatients"] is False
+    assert data["url"].endswith(clinic.get_absolute_url())
+    assert [service["name"] for service in data["availableService"]] == ["Intranasal esketamine (Spravato)"]
+    assert b"</script> Clinic" not in response.content  # escaped in the data block as in the HTML
+    crumbs = blocks["BreadcrumbList"]["itemListElement"]
+    assert [crumb["name"] for crumb in crumbs] == ["Home", "Clinics", "Texas", "Austin", clinic.name]
+
+
+def test_the_clinic_page_has_a_canonical_url_a_description_and_open_graph_tags(client, settings):
+    settings.SITE_URL = "https://clinics.example.org"
+    clinic = make_clinic(name="Cedar Ketamine")
+    html = client.get(clinic.get_absolute_url()).content.decode()
+    url = f"https://clinics.example.org{clinic.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert '<meta property="og:title" content="Cedar Ketamine, Austin, TX">' in html
+    assert re.search(r'<meta name="description" content="Cedar Ketamine in Austin, TX offers ketamine therapy', html)
+    assert "<title>Cedar Ketamine, Austin, TX |" in html
+
+
+def test_the_clinic_page_links_back_to_its_city_and_state(client):
+    clinic = make_clinic()
+    html = client.get(clinic.get_absolute_url()).content.decode()
+    assert 'href="/clinics/tx/"' in html and 'href="/clinics/tx/austin/"' in html
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_clinic_page_query_count_does_not_grow_with_what_it_lists(client, django_assert_max_num_queries, many):
+    treatments = {slug: (300, 400) for slug in TreatmentType.objects.values_list("slug", flat=True)}
+    clinic = make_clinic(treatments=treatments if many else None)
+    if many:
+        clinic.conditions.add(*Condition.objects.all())
+        clinic.insurance_carriers.add(*InsuranceCarrier.objects.all())
+        clinic.languages.add(*Language.objects.all())
+    with django_assert_max_num_queries(5):  # the clinic, then treatments, conditions, carriers, languages
+        assert client.get(clinic.get_absolute_url()).status_code == 200
