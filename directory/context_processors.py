@@ -3,4 +3,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"SITE_NAME": "Ketamine Clinic Directory", "SITE_URL": settings.SITE_URL}
+    return {
+        "SITE_NAME": "Ketamine Clinic Directory",
+        "SITE_URL": settings.SITE_URL,
+        "INQUIRY_RETENTION_DAYS": settings.INQUIRY_RETENTION_DAYS,
+    }

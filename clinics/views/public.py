@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
+from clinics.forms import InquiryForm, ListingReportForm
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
@@ -58,6 +59,8 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "crumbs": crumbs,
             "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
             "clinic_json_ld": clinic_json_ld(clinic),
+            "inquiry_form": InquiryForm(),
+            "report_form": ListingReportForm(),
         },
     )
 

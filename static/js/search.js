@@ -6,7 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!form) return;
   form.addEventListener("change", (event) => {
     const target = event.target;
-    if (target.matches("input[type=checkbox], select")) {
+    // Compare boxes belong to the compare form (their form="" attribute), not to the search.
+    if (target.form === form && target.matches("input[type=checkbox], select")) {
       form.requestSubmit();
     }
   });

@@ -55,9 +55,9 @@ def page(browser, live_server):
 def _reference_data(transactional_db):
     """Put back the treatments, conditions, carriers and languages an earlier test's flush removed.
 
-    serialized_rollback cannot do it once Playwright's event loop runs: the test then gets a fresh
-    database connection object, without the snapshot Django kept on the one that built the test
-    database. The migration's own loader is idempotent. (The flush also removes them for the ordinary
-tests, but pytest-django runs those first.)
+        serialized_rollback cannot do it once Playwright's event loop runs: the test then gets a fresh
+        database connection object, without the snapshot Django kept on the one that built the test
+        database. The migration's own loader is idempotent. (The flush also removes them for the ordinary
+    tests, but pytest-django runs those first.)
     """
     import_module("clinics.migrations.0002_reference_data").load(apps, None)
