@@ -1,0 +1,165 @@
+"""A listing's editable values as plain JSON data: snapshots, field-by-field diffs, conflicts.
+
+A snapshot is a dict of the clinic's own fields, the ids of its conditions, insurance carriers
+and languages (sorted), and its treatment offers (sorted by treatment type id). Pending changes
+store two of them: the listing as the member saw it (`base`) and as they propose it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
+
+SCALAR_FIELDS = [
+    "name",
+    "description",
+    "street",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "email",
+    "website",
+    "hours",
+    "medical_director",
+    "medical_director_credentials",
+    "first_visit",
+    "accepting_new_patients",
+    "offers_telehealth",
+    "offers_integration_therapy",
+    "offers_financing",
+    "offers_sliding_scale",
+    "offers_superbill",
+    "refers_to_clinical_trials",
+]
+DERIVED_FIELDS = ["latitude", "longitude"]  # follow the ZIP code; never typed by members
+RELATED_FIELDS = {"conditions": Condition, "insurance_carriers": InsuranceCarrier, "languages": Language}
+TREATMENT_FIELDS = ["treatment_type", "price_min", "price_max", "bills_insurance", "notes"]
+DIFF_FIELDS = [*SCALAR_FIELDS, *RELATED_FIELDS, "treatments"]
+
+
+def clinic_snapshot(clinic: Clinic) -> dict[str, Any]:
+    """The clinic's editable values as they are in the database now."""
+    snapshot: dict[str, Any] = {name: getattr(clinic, name) for name in SCALAR_FIELDS + DERIVED_FIELDS}
+    for name in RELATED_FIELDS:
+        snapshot[name] = sorted(getattr(clinic, name).values_list("pk", flat=True))
+    snapshot["treatments"] = [
+        {name: getattr(offer, "treatment_type_id" if name == "treatment_type" else name) for name in TREATMENT_FIELDS}
+        for offer in ClinicTreatment.objects.filter(clinic=clinic).order_by("treatment_type_id")
+    ]
+    return snapshot
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Names of the fields whose values differ, in form order."""
+    return [name for name in DIFF_FIELDS if before.get(name) != after.get(name)]
+
+
+def conflicting_fields(change_base: dict, proposed: dict, current: dict) -> list[str]:
+    """Fields the proposal changes that someone else has changed differently since it was started."""
+    return [
+        name
+        for name in changed_fields(change_base, proposed)
+        if current.get(name) != change_base.get(name) and current.get(name) != proposed.get(name)
+    ]
+
+
+def apply_snapshot(clinic: Clinic, values: dict[str, Any], fields: list[str]) -> None:
+    """Write the given fields of a snapshot to the clinic (saved first) and its related rows."""
+    for name in fields:
+        if name in SCALAR_FIELDS:
+            setattr(clinic, name, values[name])
+    if "zip_code" in fields:
+        clinic.latitude, clinic.longitude = values["latitude"], values["longitude"]
+    clinic.full_clean()
+    clinic.save()
+    for name in RELATED_FIELDS:
+        if name in fields:
+            getattr(clinic, name).set(values[name])
+    if "treatments" in fields:
+        wanted = {offer["treatment_type"]: offer for offer in values["treatments"]}
+        ClinicTreatment.objects.filter(clinic=clinic).exclude(treatment_type_id__in=wanted).delete()
+        for type_id, offer in wanted.items():
+            row = ClinicTreatment.objects.filter(clinic=clinic, treatment_type_id=type_id).first()
+            row = row or ClinicTreatment(clinic=clinic, treatment_type_id=type_id)
+            for name in TREATMENT_FIELDS[1:]:
+                setattr(row, name, offer[name])
+            row.full_clean()
+            row.save()
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+    current: str | None = None  # the live value, when it differs from `old`
+    conflict: bool = False
+
+
+def _labels() -> dict[str, str]:
+    labels = {name: Clinic._meta.get_field(name).verbose_name.capitalize() for name in SCALAR_FIELDS}
+    labels.update(
+        zip_code="ZIP code",
+        medical_director_credentials="Medical director's credentials",
+        first_visit="What a first visit looks like",
+        conditions="Conditions treated",
+        insurance_carriers="Insurance carriers",
+        languages="Languages",
+        treatments="Treatments and prices",
+    )
+    return labels
+
+
+class Describer:
+    """Turns snapshot values into words, loading every name it needs in one query per table."""
+
+    def __init__(self, *snapshots: dict[str, Any]):
+        ids: dict[str, set[int]] = {name: set() for name in RELATED_FIELDS}
+        for snapshot in snapshots:
+            for name in RELATED_FIELDS:
+                ids[name].update(snapshot.get(name) or [])
+        self.names = {
+            name: dict(model.objects.filter(pk__in=ids[name]).values_list("pk", "name"))
+            for name, model in RELATED_FIELDS.items()
+        }
+        self.treatment_names = dict(TreatmentType.objects.values_list("pk", "name"))
+
+    def __call__(self, name: str, value: Any) -> str:
+        if name in RELATED_FIELDS:
+            return ", ".join(sorted(self.names[name].get(pk, f"#{pk}") for pk in value or [])) or "(none)"
+        if name == "treatments":
+            return "; ".join(self._offer(offer) for offer in value or []) or "(none)"
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return str(value) if value not in (None, "") else "(empty)"
+
+    def _offer(self, offer: dict) -> str:
+        text = f"{self.treatment_names.get(offer['treatment_type'], '?')}: ${offer['price_min']}-${offer['price_max']}"
+        if offer["bills_insurance"]:
+            text += ", bills insurance"
+        if offer["notes"]:
+            text += f" ({offer['notes']})"
+        return text
+
+
+def describe_changes(change_base: dict, proposed: dict, current: dict | None = None) -> list[FieldChange]:
+    """The proposal's changes in words, with the live value and a conflict flag where it moved on."""
+    describe = Describer(change_base, proposed, current or {})
+    labels = _labels()
+    conflicts = set(conflicting_fields(change_base, proposed, current)) if current is not None else set()
+    rows = []
+    for name in changed_fields(change_base, proposed):
+        moved = current is not None and current.get(name) != change_base.get(name)
+        rows.append(
+            FieldChange(
+                name=name,
+                label=labels[name],
+                old=describe(name, change_base.get(name)),
+                new=describe(name, proposed.get(name)),
+                current=describe(name, current.get(name)) if moved else None,
+                conflict=name in conflicts,
+            )
+        )
+    return rows
