@@ -144,9 +144,14 @@ class Describer:
         return text
 
 
-def describe_changes(change_base: dict, proposed: dict, current: dict | None = None) -> list[FieldChange]:
-    """The proposal's changes in words, with the live value and a conflict flag where it moved on."""
-    describe = Describer(change_base, proposed, current or {})
+def describe_changes(
+    change_base: dict, proposed: dict, current: dict | None = None, describe: Describer | None = None
+) -> list[FieldChange]:
+    """The proposal's changes in words, with the live value and a conflict flag where it moved on.
+
+    Pass one `describe` built over many snapshots to describe many changes in a fixed number of queries.
+    """
+    describe = describe or Describer(change_base, proposed, current or {})
     labels = _labels()
     conflicts = set(conflicting_fields(change_base, proposed, current)) if current is not None else set()
     rows = []

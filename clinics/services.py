@@ -232,7 +232,8 @@ def change_request_conflicts(*, change: ChangeRequest) -> list[str]:
     """Fields where the live listing moved on differently since the member started (empty: none)."""
     if change.kind == ChangeRequest.Kind.NEW_LISTING:
         return []
-    return conflicting_fields(change.base, change.proposed, clinic_snapshot(change.clinic))
+    current = clinic_snapshot(Clinic.objects.get(pk=change.clinic_id))  # as stored now, not as held in memory
+    return conflicting_fields(change.base, change.proposed, current)
 
 
 def change_request_approve(*, change: ChangeRequest, editor) -> ChangeRequest:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinics import services
-from clinics.changes import clinic_snapshot, conflicting_fields, describe_changes
+from clinics.changes import Describer, clinic_snapshot, conflicting_fields, describe_changes
 from clinics.forms import (
     ClaimForm,
     DuplicateConfirmForm,
@@ -79,11 +79,9 @@ def clinic_manage(request: HttpRequest, slug: str) -> HttpResponse:
     """One clinic for its members: pending changes, members and the history of published changes."""
     clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)
     changes = list(clinic.change_requests.select_related("proposed_by", "reviewed_by").order_by("-created_at")[:50])
-    history = [
-        (change, describe_changes(change.base, change.proposed))
-        for change in changes
-        if change.status == ChangeRequest.Status.APPROVED
-    ]
+    approved = [change for change in changes if change.status == ChangeRequest.Status.APPROVED]
+    describe = Describer(*[snapshot for change in approved for snapshot in (change.base, change.proposed)])
+    history = [(change, describe_changes(change.base, change.proposed, describe=describe)) for change in approved]
     members = clinic.memberships.select_related("user").order_by("role", "created_at")
     return render(
         request,
