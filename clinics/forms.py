@@ -150,6 +150,7 @@ def treatment_formset(data, snapshot: dict[str, Any]) -> BaseTreatmentFormSet:
     names = {treatment_type.pk: treatment_type.name for treatment_type in types}
     for form in formset.forms:
         form.treatment_name = names.get(form.initial.get("treatment_type"), "")
+        form.fields["offered"].label = f"We offer {form.treatment_name or 'this treatment'}"
     return formset
 
 

@@ -4,6 +4,7 @@ Every value that differs between a laptop and production comes from the environm
 the small helpers below, which fail loudly on a value they cannot read. See README.md.
 """
 
+import operator
 import os
 from pathlib import Path
 
@@ -154,6 +155,7 @@ LOGIN_REDIRECT_URL = "owner:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_USER_DISPLAY = operator.attrgetter("email")  # usernames are generated and mean nothing to staff
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner in a mail client must not confirm for the user
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
