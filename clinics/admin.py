@@ -7,12 +7,13 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import services
-from clinics.changes import clinic_snapshot, describe_changes
+from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
 from clinics.forms import ReviewReasonForm
 from clinics.models import (
     ChangeRequest,
     Claim,
     Clinic,
+    ClinicPhoto,
     ClinicTreatment,
     Condition,
     InsuranceCarrier,
@@ -220,6 +221,9 @@ class ChangeRequestAdmin(ReviewMixin, admin.ModelAdmin):
         rows = describe_changes({} if is_new else change.base, change.proposed, current)
         return {
             "rows": rows,
+            "new_photos": ClinicPhoto.objects.filter(
+                clinic=change.clinic_id, pk__in=new_photo_ids(change.base, change.proposed)
+            ),
             "has_conflicts": any(row.conflict for row in rows),
             "listing_moved": current is not None and change.clinic.updated_at != change.base_version,
         }

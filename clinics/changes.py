@@ -8,7 +8,15 @@ store two of them: the listing as the member saw it (`base`) and as they propose
 from dataclasses import dataclass
 from typing import Any
 
-from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
+from clinics.models import (
+    Clinic,
+    ClinicPhoto,
+    ClinicTreatment,
+    Condition,
+    InsuranceCarrier,
+    Language,
+    TreatmentType,
+)
 
 SCALAR_FIELDS = [
     "name",
@@ -35,7 +43,8 @@ SCALAR_FIELDS = [
 DERIVED_FIELDS = ["latitude", "longitude"]  # follow the ZIP code; never typed by members
 RELATED_FIELDS = {"conditions": Condition, "insurance_carriers": InsuranceCarrier, "languages": Language}
 TREATMENT_FIELDS = ["treatment_type", "price_min", "price_max", "bills_insurance", "notes"]
-DIFF_FIELDS = [*SCALAR_FIELDS, *RELATED_FIELDS, "treatments"]
+PHOTO_FIELDS = ["logo", "photos"]  # the public logo's id (or None) and the public photos' ids
+DIFF_FIELDS = [*SCALAR_FIELDS, *RELATED_FIELDS, "treatments", *PHOTO_FIELDS]
 
 
 def clinic_snapshot(clinic: Clinic) -> dict[str, Any]:
@@ -47,7 +56,17 @@ def clinic_snapshot(clinic: Clinic) -> dict[str, Any]:
         {name: getattr(offer, "treatment_type_id" if name == "treatment_type" else name) for name in TREATMENT_FIELDS}
         for offer in ClinicTreatment.objects.filter(clinic=clinic).order_by("treatment_type_id")
     ]
+    public = list(ClinicPhoto.objects.public().filter(clinic=clinic).values_list("pk", "kind"))
+    snapshot["logo"] = next((pk for pk, kind in public if kind == ClinicPhoto.Kind.LOGO), None)
+    snapshot["photos"] = sorted(pk for pk, kind in public if kind == ClinicPhoto.Kind.PHOTO)
     return snapshot
+
+
+def new_photo_ids(change_base: dict, proposed: dict) -> list[int]:
+    """Photos (and a logo) uploaded with a proposal: in it, but not in the listing it started from."""
+    before = set(change_base.get("photos") or []) | {change_base.get("logo")}
+    after = set(proposed.get("photos") or []) | {proposed.get("logo")}
+    return sorted(pk for pk in after - before if pk is not None)
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -86,6 +105,17 @@ def apply_snapshot(clinic: Clinic, values: dict[str, Any], fields: list[str]) ->
                 setattr(row, name, offer[name])
             row.full_clean()
             row.save()
+    photos = ClinicPhoto.objects.filter(clinic=clinic)
+    if "logo" in fields:
+        photos.filter(kind=ClinicPhoto.Kind.LOGO, status=ClinicPhoto.Status.PUBLIC).exclude(pk=values["logo"]).update(
+            status=ClinicPhoto.Status.REMOVED
+        )
+        photos.filter(kind=ClinicPhoto.Kind.LOGO, pk=values["logo"]).update(status=ClinicPhoto.Status.PUBLIC)
+    if "photos" in fields:
+        photos.filter(kind=ClinicPhoto.Kind.PHOTO, status=ClinicPhoto.Status.PUBLIC).exclude(
+            pk__in=values["photos"]
+        ).update(status=ClinicPhoto.Status.REMOVED)
+        photos.filter(kind=ClinicPhoto.Kind.PHOTO, pk__in=values["photos"]).update(status=ClinicPhoto.Status.PUBLIC)
 
 
 @dataclass
@@ -108,6 +138,8 @@ def _labels() -> dict[str, str]:
         insurance_carriers="Insurance carriers",
         languages="Languages",
         treatments="Treatments and prices",
+        logo="Logo",
+        photos="Photos",
     )
     return labels
 
@@ -131,6 +163,10 @@ class Describer:
             return ", ".join(sorted(self.names[name].get(pk, f"#{pk}") for pk in value or [])) or "(none)"
         if name == "treatments":
             return "; ".join(self._offer(offer) for offer in value or []) or "(none)"
+        if name == "logo":
+            return f"Logo #{value}" if value else "(none)"
+        if name == "photos":
+            return f"{len(value or [])} photo(s)" + (f": #{', #'.join(map(str, value))}" if value else "")
         if isinstance(value, bool):
             return "Yes" if value else "No"
         return str(value) if value not in (None, "") else "(empty)"

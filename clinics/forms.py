@@ -6,8 +6,9 @@ from django import forms
 from django.core import signing
 from django.utils.dateparse import parse_datetime
 
-from clinics.changes import DERIVED_FIELDS, RELATED_FIELDS, SCALAR_FIELDS
-from clinics.models import Claim, Clinic, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
+from clinics.images import Renditions, process_upload
+from clinics.models import Claim, Clinic, ClinicPhoto, Condition, InsuranceCarrier, Language, Place, TreatmentType
 
 BASE_SALT = "clinics.edit-base"
 BASE_MAX_AGE = 60 * 60 * 24  # an edit form left open for more than a day starts again
@@ -87,7 +88,84 @@ class ListingForm(forms.ModelForm):
 
 
 def listing_initial(snapshot: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in snapshot.items() if name not in DERIVED_FIELDS and name != "treatments"}
+    return {name: value for name, value in snapshot.items() if name in SCALAR_FIELDS or name in RELATED_FIELDS}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None) -> list:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+class PhotoChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, photo: ClinicPhoto) -> str:
+        return f"Keep photo #{photo.pk}"
+
+
+class PhotosForm(forms.Form):
+    """The logo and up to eight photos: uploads are checked and re-encoded here, published on approval."""
+
+    logo = forms.FileField(
+        required=False, label="New logo", help_text="JPEG, PNG or WebP, up to 10 MB.", widget=forms.FileInput
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    keep_photos = PhotoChoiceField(
+        ClinicPhoto.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Current photos"
+    )
+    new_photos = MultipleFileField(
+        required=False,
+        label="Add photos",
+        help_text=f"Up to {ClinicPhoto.MAX_PHOTOS} photos in all; JPEG, PNG or WebP, up to 10 MB each.",
+    )
+
+    def __init__(self, *args, clinic: Clinic, snapshot: dict[str, Any], **kwargs):
+        super().__init__(*args, initial={"keep_photos": snapshot.get("photos", [])}, **kwargs)
+        self.snapshot = snapshot
+        self.fields["keep_photos"].queryset = ClinicPhoto.objects.filter(
+            clinic=clinic, pk__in=snapshot.get("photos", [])
+        )
+        self.current_logo = ClinicPhoto.objects.filter(clinic=clinic, pk=snapshot.get("logo")).first()
+
+    def clean_logo(self) -> Renditions | None:
+        upload = self.cleaned_data.get("logo")
+        return process_upload(upload) if upload else None
+
+    def clean_new_photos(self) -> list[Renditions]:
+        renditions, errors = [], []
+        for upload in self.cleaned_data.get("new_photos") or []:
+            try:
+                renditions.append(process_upload(upload))
+            except forms.ValidationError as error:
+                errors.append(forms.ValidationError(f"{upload.name}: {error.messages[0]}"))
+        if errors:
+            raise forms.ValidationError(errors)
+        return renditions
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        total = len(cleaned.get("keep_photos") or []) + len(cleaned.get("new_photos") or [])
+        if total > ClinicPhoto.MAX_PHOTOS:
+            self.add_error("new_photos", f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
+        return cleaned
+
+    def proposal(self) -> dict[str, Any]:
+        """The kept logo and photos; new uploads are added by the service that saves them."""
+        logo = self.snapshot.get("logo")
+        if self.cleaned_data["remove_logo"] or self.cleaned_data["logo"]:
+            logo = None
+        return {"logo": logo, "photos": sorted(photo.pk for photo in self.cleaned_data["keep_photos"])}
+
+    def uploads(self) -> list[tuple[str, Renditions]]:
+        new = [(ClinicPhoto.Kind.PHOTO, renditions) for renditions in self.cleaned_data["new_photos"]]
+        if self.cleaned_data["logo"]:
+            new.insert(0, (ClinicPhoto.Kind.LOGO, self.cleaned_data["logo"]))
+        return new
 
 
 class TreatmentOfferForm(forms.Form):

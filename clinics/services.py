@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields
-from clinics.models import ChangeRequest, Claim, Clinic, Membership
+from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
+from clinics.images import Renditions
+from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Membership
 
 logger = logging.getLogger(__name__)
 
@@ -169,18 +170,46 @@ def claim_reject(*, claim: Claim, editor, reason: str) -> Claim:
     return claim
 
 
-def change_request_submit(*, clinic: Clinic, user, proposed: dict, base: dict, base_version) -> ChangeRequest:
-    """Store a member's proposal for review; the public listing is not touched."""
-    if not changed_fields(base, proposed):
+def change_request_submit(
+    *,
+    clinic: Clinic,
+    user,
+    proposed: dict,
+    base: dict,
+    base_version,
+    uploads: list[tuple[str, Renditions]] = (),
+) -> ChangeRequest:
+    """Store a member's proposal, with any new images (not public yet), for review."""
+    if not uploads and not changed_fields(base, proposed):
         raise ValidationError("Nothing was changed.")
-    change = ChangeRequest(clinic=clinic, proposed=proposed, base=base, base_version=base_version, proposed_by=user)
-    change.full_clean()
+    proposed = {**proposed}
     try:
         with transaction.atomic():
+            for kind, renditions in uploads:
+                photo = ClinicPhoto(clinic=clinic, kind=kind, uploaded_by=user)
+                photo.image.save("upload.webp", renditions.large, save=False)
+                photo.thumbnail.save("thumbnail.webp", renditions.thumbnail, save=False)
+                photo.full_clean()
+                photo.save()
+                if kind == ClinicPhoto.Kind.LOGO:
+                    proposed["logo"] = photo.pk
+                else:
+                    proposed["photos"] = sorted([*proposed.get("photos", []), photo.pk])
+            change = ChangeRequest(
+                clinic=clinic, proposed=proposed, base=base, base_version=base_version, proposed_by=user
+            )
+            change.full_clean()
             change.save()
     except IntegrityError:  # a second pending change by the same member: a double submit
         raise ValidationError("You already have a change waiting for review for this clinic.") from None
     return change
+
+
+def _discard_new_photos(change: ChangeRequest) -> None:
+    """Images uploaded with a change that will not be published never become public."""
+    ClinicPhoto.objects.filter(
+        clinic=change.clinic_id, pk__in=new_photo_ids(change.base, change.proposed), status=ClinicPhoto.Status.PENDING
+    ).update(status=ClinicPhoto.Status.REMOVED)
 
 
 def _unique_slug(name: str, city: str, state: str) -> str:
@@ -225,6 +254,7 @@ def change_request_withdraw(*, change: ChangeRequest) -> ChangeRequest:
     change.status = ChangeRequest.Status.WITHDRAWN
     change.full_clean()
     change.save()
+    _discard_new_photos(change)
     return change
 
 
@@ -274,6 +304,7 @@ def change_request_reject(*, change: ChangeRequest, editor, reason: str) -> Chan
         change.reason = reason.strip()
         change.full_clean()
         change.save()
+        _discard_new_photos(change)
     _notify_decision(change)
     return change
 

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,3 +13,5 @@ urlpatterns = [
     path("", include("clinics.owner_urls")),
     path("admin/", admin.site.urls),
 ]
+# Uploaded images in development; production serves MEDIA_URL from the configured storage.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

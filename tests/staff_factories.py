@@ -58,7 +58,10 @@ def listing_post_data(clinic: Clinic | None = None, **changes) -> dict:
     if clinic:
         data["base"] = EditBaseForm.sign(clinic, snapshot)
         for name, value in snapshot.items():
-            if name in ("latitude", "longitude", "treatments"):
+            if name in ("latitude", "longitude", "treatments", "logo"):
+                continue
+            if name == "photos":
+                data["keep_photos"] = value
                 continue
             if isinstance(value, bool):
                 if value:

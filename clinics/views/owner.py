@@ -18,17 +18,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinics import services
-from clinics.changes import Describer, clinic_snapshot, conflicting_fields, describe_changes
+from clinics.changes import Describer, clinic_snapshot, conflicting_fields, describe_changes, new_photo_ids
 from clinics.forms import (
     ClaimForm,
     DuplicateConfirmForm,
     EditBaseForm,
     InvitationForm,
     ListingForm,
+    PhotosForm,
     listing_initial,
     treatment_formset,
 )
-from clinics.models import ChangeRequest, Claim, Clinic, ClinicPageViews, Membership
+from clinics.models import ChangeRequest, Claim, Clinic, ClinicPageViews, ClinicPhoto, Membership
 
 STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
@@ -110,8 +111,9 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
         base = base_form.cleaned_data["base"]
         form = ListingForm(request.POST, initial=listing_initial(base["snapshot"]))
         formset = treatment_formset(request.POST, base["snapshot"])
-        if form.is_valid() and formset.is_valid():
-            proposed = {**form.proposal(), "treatments": formset.proposal()}
+        photos_form = PhotosForm(request.POST, request.FILES, clinic=clinic, snapshot=base["snapshot"])
+        if form.is_valid() and formset.is_valid() and photos_form.is_valid():
+            proposed = {**form.proposal(), "treatments": formset.proposal(), **photos_form.proposal()}
             if conflicting_fields(base["snapshot"], proposed, current):
                 messages.error(
                     request,
@@ -120,7 +122,8 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 conflicts = [row for row in describe_changes(base["snapshot"], proposed, current) if row.conflict]
                 fresh_base = EditBaseForm(initial={"base": EditBaseForm.sign(clinic, current)})
-                return _edit_page(request, clinic, form, formset, fresh_base, conflicts)
+                fresh_photos = PhotosForm(clinic=clinic, snapshot=current)
+                return _edit_page(request, clinic, form, formset, fresh_base, fresh_photos, conflicts=conflicts)
             try:
                 change = services.change_request_submit(
                     clinic=clinic,
@@ -128,13 +131,14 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     proposed=proposed,
                     base=base["snapshot"],
                     base_version=base["version"],
+                    uploads=photos_form.uploads(),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Thank you. Your changes are pending review by an editor.")
                 return redirect(change)
-        return _edit_page(request, clinic, form, formset, base_form)
+        return _edit_page(request, clinic, form, formset, base_form, photos_form)
     if request.method == "POST":
         messages.error(
             request,
@@ -143,12 +147,16 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
         )
         base_form = EditBaseForm(initial={"base": EditBaseForm.sign(clinic, current)})
         form = ListingForm(request.POST, initial=listing_initial(current))
-        return _edit_page(request, clinic, form, treatment_formset(request.POST, current), base_form)
+        photos_form = PhotosForm(clinic=clinic, snapshot=current)
+        return _edit_page(request, clinic, form, treatment_formset(request.POST, current), base_form, photos_form)
     form = ListingForm(initial=listing_initial(current))
-    return _edit_page(request, clinic, form, treatment_formset(None, current), base_form)
+    photos_form = PhotosForm(clinic=clinic, snapshot=current)
+    return _edit_page(request, clinic, form, treatment_formset(None, current), base_form, photos_form)
 
 
-def _edit_page(request, clinic, form, formset, base_form, conflicts=(), duplicates=(), confirm_form=None):
+def _edit_page(
+    request, clinic, form, formset, base_form, photos_form=None, conflicts=(), duplicates=(), confirm_form=None
+):
     return render(
         request,
         "clinics/owner/listing_form.html",
@@ -157,6 +165,7 @@ def _edit_page(request, clinic, form, formset, base_form, conflicts=(), duplicat
             "form": form,
             "formset": formset,
             "base_form": base_form,
+            "photos_form": photos_form,
             "conflicts": conflicts,
             "duplicates": duplicates,
             "confirm_form": confirm_form,
@@ -208,6 +217,7 @@ def change_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     is_new = change.kind == ChangeRequest.Kind.NEW_LISTING
     current = clinic_snapshot(change.clinic) if change.status == ChangeRequest.Status.PENDING and not is_new else None
     rows = describe_changes({} if is_new else change.base, change.proposed, current)
+    new_photos = ClinicPhoto.objects.filter(clinic=change.clinic, pk__in=new_photo_ids(change.base, change.proposed))
     return render(
         request,
         "clinics/owner/change_detail.html",
@@ -215,6 +225,7 @@ def change_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "change": change,
             "clinic": change.clinic,
             "rows": rows,
+            "new_photos": new_photos,
             "has_conflicts": any(row.conflict for row in rows),
             "can_withdraw": change.status == ChangeRequest.Status.PENDING and change.proposed_by_id == request.user.pk,
         },

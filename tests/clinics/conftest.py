@@ -7,6 +7,11 @@ from tests.factories import make_clinic
 from tests.staff_factories import make_editor, make_member, make_place
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def place():
     return make_place()
