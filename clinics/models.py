@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -398,6 +398,17 @@ class ClinicPageViews(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinic_id} on {self.day}: {self.views}"
+
+    @classmethod
+    def record(cls, clinic_id: int) -> None:
+        """Count one view of the clinic's public page today: one upsert, safe under concurrency."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cls._meta.db_table} (clinic_id, day, views) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
+                "ON CONFLICT (clinic_id, day) DO UPDATE SET views = EXCLUDED.views + "
+                f"{cls._meta.db_table}.views",
+                [clinic_id, timezone.localdate()],
+            )
 
 
 def _image_path(photo: "ClinicPhoto", filename: str) -> str:

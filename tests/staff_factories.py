@@ -1,7 +1,7 @@
 """Plain helpers for clinic-staff tests: members, editors, verified addresses, listing form data."""
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 
 from clinics.changes import clinic_snapshot
 from clinics.forms import EditBaseForm
@@ -30,21 +30,9 @@ def make_member(clinic: Clinic, role: str = Membership.Role.OWNER, **overrides):
 
 
 def make_editor(**overrides):
-    """Staff with the permissions an editor of the review queue has."""
+    """Staff in the "Editors" group, which a migration gives what the review queue needs."""
     user = make_user(is_staff=True, **overrides)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="clinics",
-            codename__in=[
-                "review_changerequest",
-                "view_changerequest",
-                "review_claim",
-                "view_claim",
-                "view_clinic",
-                "change_clinic",
-            ],
-        )
-    )
+    user.groups.add(Group.objects.get(name="Editors"))
     return user
 
 
