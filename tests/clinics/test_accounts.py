@@ -110,3 +110,23 @@ def test_account_pages_use_the_site_layout(client):
     assert b"Skip to main content" in response.content
     assert b"css/staff.css" in response.content
     assert b'<label for="id_login"' in response.content
+
+
+@pytest.mark.parametrize("url", ["/accounts/email/", "/accounts/password/change/"])
+def test_account_management_pages_work_in_the_site_layout(client, url):
+    client.force_login(make_verified_user())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Skip to main content" in response.content
+
+
+def test_changing_the_password_needs_the_old_one(client):
+    user = make_verified_user(password=PASSWORD)
+    client.force_login(user)
+    new = "a brand new pass phrase 88"
+    client.post("/accounts/password/change/", {"oldpassword": "wrong", "password1": new, "password2": new})
+    user.refresh_from_db()
+    assert not user.check_password(new)
+    client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    user.refresh_from_db()
+    assert user.check_password(new)

@@ -175,3 +175,10 @@ def test_an_owner_of_another_clinic_cannot_manage_this_clinics_members(colleague
     response = colleague_client.post(f"/manage/clinics/{clinic.slug}/members/invite/", {"email": "x@y.example"})
     assert response.status_code == 404
     assert Membership.objects.filter(pk=mine.pk).exists()
+
+
+def test_anonymous_visitors_following_e_mailed_links_are_asked_to_sign_in(client, clinic):
+    for url in ("/manage/claims/confirm/anything/", "/manage/invitations/anything/", "/manage/new-clinic/"):
+        response = client.post(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")

@@ -227,3 +227,33 @@ def test_the_review_queue_has_a_fixed_query_count(editor_client, clinic, owner, 
         _propose(clinic, membership.user, hours=f"Open {membership.pk}")
     with django_assert_max_num_queries(6):
         assert editor_client.get("/admin/clinics/changerequest/").status_code == 200
+
+
+def test_staff_without_the_review_permission_cannot_use_the_bulk_approve_action(client, change):
+    staff = make_user(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_changerequest"))
+    client.force_login(staff)
+    client.post(
+        "/admin/clinics/changerequest/", {"action": "approve_without_conflicts", "_selected_action": [change.pk]}
+    )
+    change.refresh_from_db()
+    assert change.status == ChangeRequest.Status.PENDING
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_sign_in_from_review_pages(client, change, clinic):
+    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="")
+    for url in (_review_url(change), f"/admin/clinics/claim/{claim.pk}/review/"):
+        response = client.post(url, {"decision": "approve"})
+        assert response.status_code == 302
+        assert "/admin/login/" in response.url
+    change.refresh_from_db()
+    claim.refresh_from_db()
+    assert (change.status, claim.status) == (ChangeRequest.Status.PENDING, Claim.Status.PENDING)
+
+
+def test_a_staff_user_without_the_claim_permission_gets_403_on_claim_review(client, clinic):
+    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="")
+    client.force_login(make_user(is_staff=True))
+    assert client.post(f"/admin/clinics/claim/{claim.pk}/review/", {"decision": "approve"}).status_code == 403
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PENDING
