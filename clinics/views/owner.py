@@ -194,6 +194,19 @@ def clinic_submit(request: HttpRequest) -> HttpResponse:
     formset = treatment_formset(request.POST or None, {})
     confirm_form = DuplicateConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid() and confirm_form.is_valid():
+        already_sent = (
+            ChangeRequest.objects.pending()
+            .filter(
+                kind=ChangeRequest.Kind.NEW_LISTING,
+                proposed_by=request.user,
+                clinic__name__iexact=form.cleaned_data["name"],
+                clinic__city__iexact=form.cleaned_data["city"],
+            )
+            .first()
+        )
+        if already_sent:  # a double submit, or the same clinic sent twice
+            messages.info(request, "You have already submitted this clinic; it is waiting for review.")
+            return redirect(already_sent)
         duplicates = similar_clinics(
             name=form.cleaned_data["name"], city=form.cleaned_data["city"], state=form.cleaned_data["state"]
         )

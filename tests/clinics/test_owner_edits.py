@@ -247,3 +247,14 @@ def test_an_anonymous_visitor_cannot_submit_a_clinic(client, place):
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
     assert not Clinic.objects.exists()
+
+
+def test_a_double_submit_of_a_new_clinic_makes_one_draft(client, place, owner):
+    client.force_login(owner)
+    data = listing_post_data(
+        None, name="Prairie Sky Ketamine", street="12 Elm St", city="Austin", state="TX", zip_code="78701"
+    )
+    client.post("/manage/new-clinic/", data)
+    response = client.post("/manage/new-clinic/", data)
+    assert response.status_code == 302
+    assert Clinic.objects.filter(name="Prairie Sky Ketamine").count() == 1
