@@ -161,8 +161,6 @@ class Describer:
     def __call__(self, name: str, value: Any) -> str:
         if name in RELATED_FIELDS:
             return ", ".join(sorted(self.names[name].get(pk, f"#{pk}") for pk in value or [])) or "(none)"
-        if name == "treatments":
-            return "; ".join(self._offer(offer) for offer in value or []) or "(none)"
         if name == "logo":
             return f"Logo #{value}" if value else "(none)"
         if name == "photos":
@@ -171,8 +169,11 @@ class Describer:
             return "Yes" if value else "No"
         return str(value) if value not in (None, "") else "(empty)"
 
-    def _offer(self, offer: dict) -> str:
-        text = f"{self.treatment_names.get(offer['treatment_type'], '?')}: ${offer['price_min']}-${offer['price_max']}"
+    def offer(self, offer: dict | None) -> str:
+        """One treatment offer in words, without the treatment's name; "not offered" for None."""
+        if offer is None:
+            return "Not offered"
+        text = f"${offer['price_min']}-${offer['price_max']} per session"
         if offer["bills_insurance"]:
             text += ", bills insurance"
         if offer["notes"]:
@@ -193,6 +194,9 @@ def describe_changes(
     rows = []
     for name in changed_fields(change_base, proposed):
         moved = current is not None and current.get(name) != change_base.get(name)
+        if name == "treatments":
+            rows += _treatment_rows(change_base, proposed, current if moved else None, describe, name in conflicts)
+            continue
         rows.append(
             FieldChange(
                 name=name,
@@ -201,6 +205,30 @@ def describe_changes(
                 new=describe(name, proposed.get(name)),
                 current=describe(name, current.get(name)) if moved else None,
                 conflict=name in conflicts,
+            )
+        )
+    return rows
+
+
+def _treatment_rows(change_base, proposed, current, describe: Describer, conflict: bool) -> list[FieldChange]:
+    """One row per treatment whose offer changed, so a price change reads as one line."""
+
+    def by_type(snapshot):
+        return {offer["treatment_type"]: offer for offer in (snapshot or {}).get("treatments") or []}
+
+    old, new, live = by_type(change_base), by_type(proposed), by_type(current)
+    rows = []
+    for type_id in sorted(set(old) | set(new)):
+        if old.get(type_id) == new.get(type_id):
+            continue
+        rows.append(
+            FieldChange(
+                name="treatments",
+                label=describe.treatment_names.get(type_id, "Treatment"),
+                old=describe.offer(old.get(type_id)),
+                new=describe.offer(new.get(type_id)),
+                current=describe.offer(live.get(type_id)) if current is not None else None,
+                conflict=conflict,
             )
         )
     return rows

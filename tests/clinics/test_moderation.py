@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission
 
 from clinics import services
 from clinics.changes import clinic_snapshot
-from clinics.models import ChangeRequest, Claim, Clinic, ClinicTreatment, Condition, Membership
+from clinics.models import ChangeRequest, Claim, Clinic, ClinicTreatment, Condition, Membership, TreatmentType
 from tests.factories import make_user
 from tests.staff_factories import make_member, make_verified_user
 
@@ -257,3 +257,26 @@ def test_a_staff_user_without_the_claim_permission_gets_403_on_claim_review(clie
     assert client.post(f"/admin/clinics/claim/{claim.pk}/review/", {"decision": "approve"}).status_code == 403
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PENDING
+
+
+def test_a_price_change_reads_as_one_line_for_that_treatment(editor_client, clinic, owner):
+    spravato = TreatmentType.objects.get(slug="spravato")
+    iv = clinic.clinic_treatments.get()
+    change = _propose(
+        clinic,
+        owner,
+        treatments=[
+            {
+                "treatment_type": iv.treatment_type_id,
+                "price_min": 400,
+                "price_max": 600,
+                "bills_insurance": False,
+                "notes": "",
+            },
+            {"treatment_type": spravato.pk, "price_min": 500, "price_max": 700, "bills_insurance": True, "notes": ""},
+        ],
+    )
+    content = editor_client.get(_review_url(change)).content.decode()
+    assert "Intranasal esketamine (Spravato)" in content
+    assert "Not offered" in content and "$500-$700 per session, bills insurance" in content
+    assert "IV infusion" not in content  # unchanged offers are not listed
