@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +40,7 @@ GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness"
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The member's clinics with their status, pending changes, open claims and simple counts."""
     month_start = timezone.localdate().replace(day=1)
+    last_month_start = (month_start - timedelta(days=1)).replace(day=1)
     clinics = (
         Clinic.objects.editable_by(request.user)
         .annotate(
@@ -48,17 +50,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name")
     )
-    views_this_month = dict(
-        ClinicPageViews.objects.filter(clinic__in=clinics.values("pk"), day__gte=month_start)
-        .values("clinic")
+    monthly_views = {
+        (row["clinic"], row["month"]): row["total"]
+        for row in ClinicPageViews.objects.filter(clinic__in=clinics.values("pk"), day__gte=last_month_start)
+        .annotate(month=TruncMonth("day"))
+        .values("clinic", "month")
         .annotate(total=Sum("views"))
-        .values_list("clinic", "total")
-    )
+    }
     roles = dict(Membership.objects.filter(user=request.user).values_list("clinic", "role"))
     clinics = list(clinics)
     stale_before = timezone.now() - timedelta(days=STALE_AFTER_DAYS)
     for clinic in clinics:
-        clinic.views_this_month = views_this_month.get(clinic.pk, 0)
+        clinic.views_this_month = monthly_views.get((clinic.pk, month_start), 0)
+        clinic.views_last_month = monthly_views.get((clinic.pk, last_month_start), 0)
         clinic.role = Membership.Role(roles[clinic.pk]).label
         clinic.needs_verifying = clinic.last_verified_at is None or clinic.last_verified_at < stale_before
     changes = (

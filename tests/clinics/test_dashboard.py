@@ -39,7 +39,9 @@ def test_the_dashboard_counts_this_months_page_views(owner_client, clinic):
     today = timezone.localdate()
     ClinicPageViews.objects.create(clinic=clinic, day=today, views=7)
     ClinicPageViews.objects.create(clinic=clinic, day=today.replace(day=1) - timedelta(days=1), views=100)
-    assert "7</span> page views this month" in owner_client.get("/dashboard/").content.decode()
+    content = owner_client.get("/dashboard/").content.decode()
+    assert "7</span> page views this month" in content
+    assert "100</span> page views last month" in content
 
 
 def test_the_dashboard_nudges_when_a_listing_was_verified_over_eleven_months_ago(owner_client, clinic):
