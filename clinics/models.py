@@ -343,6 +343,7 @@ class ChangeRequest(models.Model):
     class Kind(models.TextChoices):
         EDIT = "edit", "Edit"
         NEW_LISTING = "new", "New listing"
+        CONFIRMATION = "confirm", "Details confirmed"  # nothing changes; approving re-verifies
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"

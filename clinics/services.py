@@ -178,9 +178,14 @@ def change_request_submit(
     base: dict,
     base_version,
     uploads: list[tuple[str, Renditions]] = (),
+    kind: str = ChangeRequest.Kind.EDIT,
 ) -> ChangeRequest:
-    """Store a member's proposal, with any new images (not public yet), for review."""
-    if not uploads and not changed_fields(base, proposed):
+    """Store a member's proposal, with any new images (not public yet), for review.
+
+    A confirmation proposes no change: the member says the listing is still right, and an
+    editor's approval stamps it verified.
+    """
+    if kind == ChangeRequest.Kind.EDIT and not uploads and not changed_fields(base, proposed):
         raise ValidationError("Nothing was changed.")
     proposed = {**proposed}
     try:
@@ -196,7 +201,7 @@ def change_request_submit(
                 else:
                     proposed["photos"] = sorted([*proposed.get("photos", []), photo.pk])
             change = ChangeRequest(
-                clinic=clinic, proposed=proposed, base=base, base_version=base_version, proposed_by=user
+                clinic=clinic, kind=kind, proposed=proposed, base=base, base_version=base_version, proposed_by=user
             )
             change.full_clean()
             change.save()

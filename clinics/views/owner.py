@@ -251,6 +251,28 @@ def change_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def clinic_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """'These details are still right': asks an editor to re-verify the listing as it is."""
+    clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)
+    current = clinic_snapshot(clinic)
+    try:
+        change = services.change_request_submit(
+            clinic=clinic,
+            user=request.user,
+            proposed=current,
+            base=current,
+            base_version=clinic.updated_at,
+            kind=ChangeRequest.Kind.CONFIRMATION,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("owner:clinic", slug=clinic.slug)
+    messages.success(request, "Thank you. An editor will check the listing and mark it verified.")
+    return redirect(change)
+
+
+@login_required
+@require_POST
 def change_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     change = get_object_or_404(
         ChangeRequest.objects.visible_to(request.user).filter(proposed_by=request.user), clinic__slug=slug, pk=pk

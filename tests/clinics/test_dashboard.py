@@ -48,7 +48,9 @@ def test_the_dashboard_nudges_when_a_listing_was_verified_over_eleven_months_ago
     assert b"has not been verified for over 11 months" not in owner_client.get("/dashboard/").content
     clinic.last_verified_at = timezone.now() - timedelta(days=340)
     clinic.save()
-    assert b"has not been verified for over 11 months" in owner_client.get("/dashboard/").content
+    content = owner_client.get("/dashboard/").content
+    assert b"has not been verified for over 11 months" in content
+    assert f'action="/manage/clinics/{clinic.slug}/confirm/"'.encode() in content
 
 
 def test_the_dashboard_leaves_room_for_inquiries(owner_client):

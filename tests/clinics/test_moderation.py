@@ -280,3 +280,23 @@ def test_a_price_change_reads_as_one_line_for_that_treatment(editor_client, clin
     assert "Intranasal esketamine (Spravato)" in content
     assert "Not offered" in content and "$500-$700 per session, bills insurance" in content
     assert "IV infusion" not in content  # unchanged offers are not listed
+
+
+def test_a_member_confirms_the_details_and_an_approval_re_verifies_them(owner_client, editor, clinic, mailoutbox):
+    clinic.last_verified_at = None
+    clinic.save()
+    before = clinic_snapshot(clinic)
+    response = owner_client.post(f"/manage/clinics/{clinic.slug}/confirm/")
+    change = ChangeRequest.objects.get()
+    assert response.url == change.get_absolute_url()
+    assert change.kind == ChangeRequest.Kind.CONFIRMATION
+    services.change_request_approve(change=change, editor=editor)
+    clinic.refresh_from_db()
+    assert clinic.last_verified_at is not None
+    assert clinic_snapshot(clinic) == before
+    assert "is verified" in mailoutbox[-1].subject
+
+
+def test_a_colleague_of_another_clinic_cannot_confirm_it(colleague_client, clinic):
+    assert colleague_client.post(f"/manage/clinics/{clinic.slug}/confirm/").status_code == 404
+    assert not ChangeRequest.objects.exists()
