@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("clinics", "0004_staff_photos"),
+        ("clinics", "0003_staff_members_claims_changes_photos"),
     ]
 
     operations = [migrations.RunPython(create_editors_group, migrations.RunPython.noop)]
