@@ -190,13 +190,13 @@ def change_request_submit(
     proposed = {**proposed}
     try:
         with transaction.atomic():
-            for kind, renditions in uploads:
-                photo = ClinicPhoto(clinic=clinic, kind=kind, uploaded_by=user)
+            for photo_kind, renditions in uploads:
+                photo = ClinicPhoto(clinic=clinic, kind=photo_kind, uploaded_by=user)
                 photo.image.save("upload.webp", renditions.large, save=False)
                 photo.thumbnail.save("thumbnail.webp", renditions.thumbnail, save=False)
                 photo.full_clean()
                 photo.save()
-                if kind == ClinicPhoto.Kind.LOGO:
+                if photo_kind == ClinicPhoto.Kind.LOGO:
                     proposed["logo"] = photo.pk
                 else:
                     proposed["photos"] = sorted([*proposed.get("photos", []), photo.pk])
