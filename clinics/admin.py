@@ -1,14 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from clinics import services
+from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
+from clinics.forms import ReviewReasonForm
 from clinics.models import (
+    ChangeRequest,
+    Claim,
     Clinic,
+    ClinicPhoto,
     ClinicTreatment,
     Condition,
     Inquiry,
     InsuranceCarrier,
     Language,
     ListingReport,
+    Membership,
     Place,
     TreatmentType,
 )
@@ -56,8 +69,14 @@ class ClinicTreatmentInline(admin.TabularInline):
     autocomplete_fields = ["treatment_type"]
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(SimpleHistoryAdmin):
     list_display = ["name", "city", "state", "status", "accepting_new_patients", "last_verified_at", "updated_at"]
     list_filter = ["status", "accepting_new_patients", "offers_telehealth", "offers_integration_therapy", "state"]
     list_select_related = True
@@ -67,7 +86,8 @@ class ClinicAdmin(admin.ModelAdmin):
     filter_horizontal = ["conditions", "insurance_carriers", "languages"]
     date_hierarchy = "last_verified_at"
     show_full_result_count = False
-    inlines = [ClinicTreatmentInline]
+    inlines = [ClinicTreatmentInline, MembershipInline]
+    actions = ["mark_verified"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description"]}),
         ("Address", {"fields": ["street", "city", "state", "zip_code", "latitude", "longitude"]}),
@@ -101,6 +121,167 @@ class ClinicAdmin(admin.ModelAdmin):
         ),
         ("Verification", {"fields": ["last_verified_at", "created_at", "updated_at"]}),
     ]
+
+    @admin.action(description="Mark selected clinics verified today", permissions=["change"])
+    def mark_verified(self, request, queryset):
+        count = services.clinic_mark_verified(clinics=queryset, editor=request.user)
+        self.message_user(request, f"{count} clinic(s) marked verified.", messages.SUCCESS)
+
+
+class ReviewMixin:
+    """A review page per object (approve / reject with a reason) for staff with the review permission."""
+
+    review_permission: str
+    review_template: str
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm(self.review_permission)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # decisions go through the review page, never by editing fields
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name=f"{opts.app_label}_{opts.model_name}_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Review")
+    def review_link(self, obj):
+        opts = self.model._meta
+        return format_html(
+            '<a href="{}">Review</a>', reverse(f"admin:{opts.app_label}_{opts.model_name}_review", args=[obj.pk])
+        )
+
+    def review_view(self, request, pk: int):
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        reject_form = ReviewReasonForm(request.POST if request.POST.get("decision") == "reject" else None)
+        if request.method == "POST":
+            try:
+                if request.POST.get("decision") == "approve":
+                    self.approve(request, obj)
+                    return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+                if request.POST.get("decision") == "reject" and reject_form.is_valid():
+                    self.reject(request, obj, reject_form.cleaned_data["reason"])
+                    self.message_user(request, f"Rejected {obj}; the reason was e-mailed.", messages.SUCCESS)
+                    return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+            except ValidationError as error:
+                self.message_user(request, error.messages[0], messages.ERROR)
+            except services.ChangeConflict as conflict:
+                self.message_user(
+                    request,
+                    f"Not approved: the listing changed since this was proposed ({', '.join(conflict.fields)}). "
+                    "Reject it with a reason so the clinic can edit again from the current listing.",
+                    messages.ERROR,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Review {obj}",
+            "object": obj,
+            "reject_form": reject_form,
+            **self.review_context(obj),
+        }
+        return TemplateResponse(request, self.review_template, context)
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReviewMixin, admin.ModelAdmin):
+    review_permission = "clinics.review_changerequest"
+    review_template = "admin/clinics/changerequest_review.html"
+    list_display = ["__str__", "clinic", "kind", "status", "proposed_by", "created_at", "reviewed_by", "review_link"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["clinic", "proposed_by", "reviewed_by"]
+    search_fields = ["clinic__name", "proposed_by__email"]
+    readonly_fields = [
+        "clinic",
+        "kind",
+        "status",
+        "proposed_by",
+        "created_at",
+        "base_version",
+        "reviewed_by",
+        "reviewed_at",
+        "reason",
+    ]
+    exclude = ["proposed", "base"]
+    actions = ["approve_without_conflicts"]
+    show_full_result_count = False
+
+    def review_context(self, change: ChangeRequest) -> dict:
+        is_new = change.kind == ChangeRequest.Kind.NEW_LISTING
+        current = None if is_new or change.status != ChangeRequest.Status.PENDING else clinic_snapshot(change.clinic)
+        rows = describe_changes({} if is_new else change.base, change.proposed, current)
+        return {
+            "rows": rows,
+            "new_photos": ClinicPhoto.objects.filter(
+                clinic=change.clinic_id, pk__in=new_photo_ids(change.base, change.proposed)
+            ),
+            "has_conflicts": any(row.conflict for row in rows),
+            "listing_moved": current is not None and change.clinic.updated_at != change.base_version,
+        }
+
+    def approve(self, request, change: ChangeRequest) -> None:
+        services.change_request_approve(change=change, editor=request.user)
+        self.message_user(request, f"Approved {change}: the listing is updated and verified.", messages.SUCCESS)
+
+    def reject(self, request, change: ChangeRequest, reason: str) -> None:
+        services.change_request_reject(change=change, editor=request.user, reason=reason)
+
+    @admin.action(description="Approve selected pending changes that have no conflicts", permissions=["review"])
+    def approve_without_conflicts(self, request, queryset):
+        approved, skipped = 0, 0
+        for change in queryset.filter(status=ChangeRequest.Status.PENDING).select_related("clinic"):
+            try:
+                services.change_request_approve(change=change, editor=request.user)
+            except (services.ChangeConflict, ValidationError):
+                skipped += 1
+            else:
+                approved += 1
+        self.message_user(request, f"Approved {approved}; skipped {skipped} with conflicts or already decided.")
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReviewMixin, admin.ModelAdmin):
+    review_permission = "clinics.review_claim"
+    review_template = "admin/clinics/claim_review.html"
+    list_display = ["__str__", "clinic", "user", "status", "created_at", "decided_by", "review_link"]
+    list_filter = ["status"]
+    list_select_related = ["clinic", "user", "decided_by"]
+    search_fields = ["clinic__name", "user__email"]
+    readonly_fields = ["clinic", "user", "status", "note", "email", "created_at", "decided_at", "decided_by", "reason"]
+
+    def review_context(self, claim: Claim) -> dict:
+        return {
+            "domain": services.website_domain(claim.clinic),
+            "members": claim.clinic.memberships.select_related("user"),
+        }
+
+    def approve(self, request, claim: Claim) -> None:
+        services.claim_approve(claim=claim, editor=request.user)
+        self.message_user(request, f"Approved {claim}; the claimant now manages the clinic.", messages.SUCCESS)
+
+    def reject(self, request, claim: Claim, reason: str) -> None:
+        services.claim_reject(claim=claim, editor=request.user, reason=reason)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "user", "role", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["clinic", "user"]
+    raw_id_fields = ["clinic", "user"]
+    search_fields = ["clinic__name", "user__email"]
 
 
 @admin.register(Inquiry)

@@ -1,8 +1,297 @@
+"""Forms for clinic staff: the listing form (editing and new clinics), treatments, claims, invitations."""
+
 import uuid
+from typing import Any
 
 from django import forms
+from django.core import signing
+from django.utils.dateparse import parse_datetime
 
-from clinics.models import Inquiry, ListingReport
+from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
+from clinics.images import Renditions, process_upload
+from clinics.models import (
+    Claim,
+    Clinic,
+    ClinicPhoto,
+    Condition,
+    Inquiry,
+    InsuranceCarrier,
+    Language,
+    ListingReport,
+    Place,
+    TreatmentType,
+)
+
+BASE_SALT = "clinics.edit-base"
+BASE_MAX_AGE = 60 * 60 * 24  # an edit form left open for more than a day starts again
+
+
+class ListingForm(forms.ModelForm):
+    """Every listing field a member may propose; status, slug and verification are not among them."""
+
+    conditions = forms.ModelMultipleChoiceField(
+        Condition.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Conditions treated"
+    )
+    insurance_carriers = forms.ModelMultipleChoiceField(
+        InsuranceCarrier.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Insurance carriers accepted",
+    )
+    languages = forms.ModelMultipleChoiceField(
+        Language.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Languages spoken"
+    )
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Clinic
+        fields = SCALAR_FIELDS
+        labels = {
+            "zip_code": "ZIP code",
+            "email": "Public e-mail address",
+            "medical_director_credentials": "Medical director's credentials",
+            "first_visit": "What a first visit looks like",
+            "offers_telehealth": "Offers telehealth or at-home treatment",
+            "offers_integration_therapy": "Offers integration therapy (KAP)",
+            "offers_financing": "Offers financing or payment plans",
+            "offers_sliding_scale": "Offers a sliding scale",
+            "offers_superbill": "Gives superbills for out-of-network reimbursement",
+            "refers_to_clinical_trials": "Can point patients to clinical trials",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "hours": forms.Textarea(attrs={"rows": 4}),
+            "first_visit": forms.Textarea(attrs={"rows": 4}),
+            "state": forms.TextInput(attrs={"autocomplete": "address-level1", "size": 2}),
+            "zip_code": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+
+    def clean_state(self) -> str:
+        return self.cleaned_data["state"].strip().upper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        zip_code, state = cleaned.get("zip_code"), cleaned.get("state")
+        if zip_code and state:
+            place = Place.objects.filter(zip_code=zip_code).first()
+            if place is None:
+                self.add_error("zip_code", "We do not know this ZIP code. Check it, or write to us.")
+            elif place.state != state:
+                self.add_error("zip_code", f"ZIP code {zip_code} is in {place.state}, not {state}.")
+            else:
+                self.place = place
+        return cleaned
+
+    def _post_clean(self) -> None:
+        """Validate the fields as the model would, on a throwaway instance: nothing is saved here."""
+        self.instance = Clinic(latitude=0, longitude=0, slug="unsaved")
+        super()._post_clean()
+
+    def proposal(self) -> dict[str, Any]:
+        """The cleaned values as a snapshot (see clinics.changes); call after is_valid()."""
+        values = {name: self.cleaned_data[name] for name in SCALAR_FIELDS}
+        values["latitude"], values["longitude"] = self.place.latitude, self.place.longitude
+        for name in RELATED_FIELDS:
+            values[name] = sorted(item.pk for item in self.cleaned_data[name])
+        return values
+
+
+def listing_initial(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in snapshot.items() if name in SCALAR_FIELDS or name in RELATED_FIELDS}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None) -> list:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+class PhotoChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, photo: ClinicPhoto) -> str:
+        return f"Keep photo #{photo.pk}"
+
+
+class PhotosForm(forms.Form):
+    """The logo and up to eight photos: uploads are checked and re-encoded here, published on approval."""
+
+    logo = forms.FileField(
+        required=False, label="New logo", help_text="JPEG, PNG or WebP, up to 10 MB.", widget=forms.FileInput
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    keep_photos = PhotoChoiceField(
+        ClinicPhoto.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Current photos"
+    )
+    new_photos = MultipleFileField(
+        required=False,
+        label="Add photos",
+        help_text=f"Up to {ClinicPhoto.MAX_PHOTOS} photos in all; JPEG, PNG or WebP, up to 10 MB each.",
+    )
+
+    def __init__(self, *args, clinic: Clinic, snapshot: dict[str, Any], **kwargs):
+        super().__init__(*args, initial={"keep_photos": snapshot.get("photos", [])}, **kwargs)
+        self.snapshot = snapshot
+        self.fields["keep_photos"].queryset = ClinicPhoto.objects.filter(
+            clinic=clinic, pk__in=snapshot.get("photos", [])
+        )
+        self.current_logo = ClinicPhoto.objects.filter(clinic=clinic, pk=snapshot.get("logo")).first()
+
+    def clean_logo(self) -> Renditions | None:
+        upload = self.cleaned_data.get("logo")
+        return process_upload(upload) if upload else None
+
+    def clean_new_photos(self) -> list[Renditions]:
+        renditions, errors = [], []
+        for upload in self.cleaned_data.get("new_photos") or []:
+            try:
+                renditions.append(process_upload(upload))
+            except forms.ValidationError as error:
+                errors.append(forms.ValidationError(f"{upload.name}: {error.messages[0]}"))
+        if errors:
+            raise forms.ValidationError(errors)
+        return renditions
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        total = len(cleaned.get("keep_photos") or []) + len(cleaned.get("new_photos") or [])
+        if total > ClinicPhoto.MAX_PHOTOS:
+            self.add_error("new_photos", f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
+        return cleaned
+
+    def proposal(self) -> dict[str, Any]:
+        """The kept logo and photos; new uploads are added by the service that saves them."""
+        logo = self.snapshot.get("logo")
+        if self.cleaned_data["remove_logo"] or self.cleaned_data["logo"]:
+            logo = None
+        return {"logo": logo, "photos": sorted(photo.pk for photo in self.cleaned_data["keep_photos"])}
+
+    def uploads(self) -> list[tuple[str, Renditions]]:
+        new = [(ClinicPhoto.Kind.PHOTO, renditions) for renditions in self.cleaned_data["new_photos"]]
+        if self.cleaned_data["logo"]:
+            new.insert(0, (ClinicPhoto.Kind.LOGO, self.cleaned_data["logo"]))
+        return new
+
+
+class TreatmentOfferForm(forms.Form):
+    """One treatment type: offered or not, and its price per session."""
+
+    treatment_type = forms.ModelChoiceField(TreatmentType.objects.all(), widget=forms.HiddenInput)
+    offered = forms.BooleanField(required=False)
+    price_min = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="From ($)")
+    price_max = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="To ($)")
+    bills_insurance = forms.BooleanField(required=False, label="We bill insurance for it")
+    notes = forms.CharField(required=False, max_length=300, label="Note")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("offered"):
+            low, high = cleaned.get("price_min"), cleaned.get("price_max")
+            if low is None:
+                self.add_error("price_min", "Give the lowest price per session.")
+            if high is None:
+                self.add_error("price_max", "Give the highest price per session (the same if there is one).")
+            if low and high and low > high:
+                self.add_error("price_max", "The highest price cannot be below the lowest.")
+        return cleaned
+
+
+class BaseTreatmentFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        types = [form.cleaned_data["treatment_type"].pk for form in self.forms if form.cleaned_data]
+        if len(types) != len(set(types)):
+            raise forms.ValidationError("Each treatment may appear only once.")
+
+    def proposal(self) -> list[dict[str, Any]]:
+        offers = [
+            {
+                "treatment_type": form.cleaned_data["treatment_type"].pk,
+                "price_min": form.cleaned_data["price_min"],
+                "price_max": form.cleaned_data["price_max"],
+                "bills_insurance": form.cleaned_data["bills_insurance"],
+                "notes": form.cleaned_data["notes"],
+            }
+            for form in self.forms
+            if form.cleaned_data.get("offered")
+        ]
+        return sorted(offers, key=lambda offer: offer["treatment_type"])
+
+
+TreatmentFormSet = forms.formset_factory(
+    TreatmentOfferForm, formset=BaseTreatmentFormSet, extra=0, min_num=0, max_num=20, validate_max=True
+)
+
+
+def treatment_formset(data, snapshot: dict[str, Any]) -> BaseTreatmentFormSet:
+    """One row per treatment type, filled from the snapshot's offers."""
+    offers = {offer["treatment_type"]: offer for offer in snapshot.get("treatments", [])}
+    types = list(TreatmentType.objects.all())
+    initial = [{**offers.get(tt.pk, {}), "treatment_type": tt.pk, "offered": tt.pk in offers} for tt in types]
+    formset = TreatmentFormSet(data, initial=initial, prefix="treatments")
+    names = {treatment_type.pk: treatment_type.name for treatment_type in types}
+    for form in formset.forms:
+        form.treatment_name = names.get(form.initial.get("treatment_type"), "")
+        form.fields["offered"].label = f"We offer {form.treatment_name or 'this treatment'}"
+    return formset
+
+
+class BaseField(forms.CharField):
+    """The listing as the member first saw it, signed so it cannot be forged."""
+
+    widget = forms.HiddenInput
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            data = signing.loads(value, salt=BASE_SALT, max_age=BASE_MAX_AGE)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "This form is out of date. Reload the page to start from the current listing."
+            ) from None
+        return {"snapshot": data["snapshot"], "version": parse_datetime(data["version"])}
+
+
+class EditBaseForm(forms.Form):
+    base = BaseField()
+
+    @staticmethod
+    def sign(clinic: Clinic, snapshot: dict[str, Any]) -> str:
+        return signing.dumps(
+            {"snapshot": snapshot, "version": clinic.updated_at.isoformat()}, salt=BASE_SALT, compress=True
+        )
+
+
+class DuplicateConfirmForm(forms.Form):
+    not_a_duplicate = forms.BooleanField(required=False, label="This is a different clinic; submit it anyway")
+
+
+class ClaimForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ["note"]
+        labels = {"note": "Your role at the clinic"}
+        help_texts = {
+            "note": "If we cannot confirm you by an e-mail address at the clinic's website domain, an editor "
+            "reads this note. Say who you are and how we can check (e.g. a phone number at the clinic)."
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Colleague's e-mail address")
+
+
+class ReviewReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Sent to the clinic.")
 
 
 class InquiryForm(forms.ModelForm):

@@ -1,16 +1,19 @@
 """Clinics, what they offer, and the reference data that search and guides share."""
 
+import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from simple_history import register
 
 STATE_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, e.g. TX.")
 ZIP_VALIDATOR = RegexValidator(r"^[0-9]{5}$", "Use a five-digit ZIP code.")
@@ -119,6 +122,18 @@ class Place(models.Model):
 class ClinicQuerySet(models.QuerySet):
     def published(self) -> "ClinicQuerySet":
         return self.filter(status=Clinic.Status.PUBLISHED)
+
+    def editable_by(self, user) -> "ClinicQuerySet":
+        """Clinics the user is a member of (owner or staff); none for anonymous users."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def owned_by(self, user) -> "ClinicQuerySet":
+        """Clinics where the user is an owner, who may manage the clinic's members."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
 
 
 class Clinic(models.Model):
@@ -249,6 +264,206 @@ class ClinicTreatment(models.Model):
         return self.price_min * sessions, self.price_max * sessions
 
 
+# Clinic staff: memberships, claims, pending changes and page views.
+
+
+class Membership(models.Model):
+    """A user who may propose changes to a clinic's listing."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        STAFF = "staff", "Staff"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clinic", "role", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="membership_once_per_clinic")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
+
+
+class Claim(models.Model):
+    """A user's request to manage an existing listing."""
+
+    class Status(models.TextChoices):
+        AWAITING_EMAIL = "awaiting_email", "Waiting for e-mail confirmation"
+        PENDING = "pending", "Waiting for an editor"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    OPEN = [Status.AWAITING_EMAIL, Status.PENDING]
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_claims")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True, max_length=1000, help_text="Who you are at the clinic, for the editor.")
+    email = models.EmailField(blank=True, help_text="The address at the clinic's domain the link was sent to.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True, help_text="Why it was rejected; sent to the claimant.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "user"], condition=Q(status__in=["awaiting_email", "pending"]), name="claim_one_open"
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="claim_rejection_reason"),
+        ]
+        permissions = [("review_claim", "Can approve or reject claims")]
+
+    def __str__(self) -> str:
+        return f"Claim of {self.clinic} by {self.user}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def pending(self) -> "ChangeRequestQuerySet":
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+    def visible_to(self, user) -> "ChangeRequestQuerySet":
+        """Changes to the clinics the user is a member of."""
+        return self.filter(clinic__in=Clinic.objects.editable_by(user))
+
+
+class ChangeRequest(models.Model):
+    """Proposed listing values from a member, waiting for an editor; the public page keeps the old ones.
+
+    `base` is the listing as the member saw it and `base_version` its `updated_at` then, so an
+    editor (and the member) can see, field by field, what changed underneath the proposal.
+    """
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edit"
+        NEW_LISTING = "new", "New listing"
+        CONFIRMATION = "confirm", "Details confirmed"  # nothing changes; approving re-verifies
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed = models.JSONField(help_text="The listing's values as proposed.")
+    base = models.JSONField(help_text="The listing's values when the member started editing.")
+    base_version = models.DateTimeField(help_text="The listing's 'updated' time when the member started editing.")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="proposed_changes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_changes"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected; sent to the member.")
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "proposed_by"], condition=Q(status="pending"), name="changerequest_one_pending"
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="changerequest_reason"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="changerequest_queue")]
+        permissions = [("review_changerequest", "Can approve or reject listing changes")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.clinic} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("owner:change_detail", args=[self.clinic.slug, self.pk])
+
+
+class ClinicPageViews(models.Model):
+    """Page views of a clinic per day: one counter row, not one row per view."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "day"], name="clinicpageviews_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.clinic_id} on {self.day}: {self.views}"
+
+    @classmethod
+    def record(cls, clinic_id: int) -> None:
+        """Count one view of the clinic's public page today: one upsert, safe under concurrency."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {cls._meta.db_table} (clinic_id, day, views) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
+                "ON CONFLICT (clinic_id, day) DO UPDATE SET views = EXCLUDED.views + "
+                f"{cls._meta.db_table}.views",
+                [clinic_id, timezone.localdate()],
+            )
+
+
+def _image_path(photo: "ClinicPhoto", filename: str) -> str:
+    """An unguessable name: a photo's file is not public until its change is approved."""
+    return f"clinics/{photo.clinic_id}/{uuid.uuid4().hex}.webp"
+
+
+class ClinicPhotoQuerySet(models.QuerySet):
+    def public(self) -> "ClinicPhotoQuerySet":
+        return self.filter(status=ClinicPhoto.Status.PUBLIC)
+
+
+class ClinicPhoto(models.Model):
+    """A clinic's logo or photo, re-encoded on upload; shown on the public page once approved."""
+
+    MAX_PHOTOS = 8
+
+    class Kind(models.TextChoices):
+        LOGO = "logo", "Logo"
+        PHOTO = "photo", "Photo"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        PUBLIC = "public", "Public"
+        REMOVED = "removed", "Removed"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PHOTO)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    image = models.ImageField(upload_to=_image_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to=_image_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["clinic", "kind", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic"], condition=Q(kind="logo", status="public"), name="photo_one_logo"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} of {self.clinic_id}"
+
+
 INQUIRY_MESSAGE_MAX_LENGTH = 2000
 
 
@@ -317,3 +532,12 @@ class ListingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_part_display()} - {self.clinic}"
+
+
+# Every saved version of a listing and its treatments, with who saved it (the approving editor).
+register(
+    Clinic,
+    excluded_fields=["search_vector", "updated_at"],
+    m2m_fields=["conditions", "insurance_carriers", "languages"],
+)
+register(ClinicTreatment)

@@ -1,8 +1,7 @@
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -63,11 +62,6 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "report_form": ListingReportForm(),
         },
     )
-
-
-def favicon(request: HttpRequest) -> HttpResponse:
-    """Browsers ask for /favicon.ico on pages that declare no icon, such as the admin's."""
-    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @never_cache

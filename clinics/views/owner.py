@@ -1,0 +1,378 @@
+"""Pages for clinic staff: dashboard, claims, new clinics, pending changes, members.
+
+Access is part of every query: a clinic comes from `Clinic.objects.editable_by(request.user)`
+(or `owned_by` for managing members), so a user who is not a member gets 404, on GET and POST.
+"""
+
+import re
+from datetime import timedelta
+from difflib import SequenceMatcher
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinics import services
+from clinics.changes import Describer, clinic_snapshot, conflicting_fields, describe_changes, new_photo_ids
+from clinics.forms import (
+    ClaimForm,
+    DuplicateConfirmForm,
+    EditBaseForm,
+    InvitationForm,
+    ListingForm,
+    PhotosForm,
+    listing_initial,
+    treatment_formset,
+)
+from clinics.models import ChangeRequest, Claim, Clinic, ClinicPageViews, ClinicPhoto, Membership
+
+STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
+GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The member's clinics with their status, pending changes, open claims and simple counts."""
+    month_start = timezone.localdate().replace(day=1)
+    last_month_start = (month_start - timedelta(days=1)).replace(day=1)
+    clinics = (
+        Clinic.objects.editable_by(request.user)
+        .annotate(
+            pending_changes=Count(
+                "change_requests", filter=Q(change_requests__status=ChangeRequest.Status.PENDING), distinct=True
+            ),
+        )
+        .order_by("name")
+    )
+    monthly_views = {
+        (row["clinic"], row["month"]): row["total"]
+        for row in ClinicPageViews.objects.filter(clinic__in=clinics.values("pk"), day__gte=last_month_start)
+        .annotate(month=TruncMonth("day"))
+        .values("clinic", "month")
+        .annotate(total=Sum("views"))
+    }
+    roles = dict(Membership.objects.filter(user=request.user).values_list("clinic", "role"))
+    clinics = list(clinics)
+    stale_before = timezone.now() - timedelta(days=STALE_AFTER_DAYS)
+    for clinic in clinics:
+        clinic.views_this_month = monthly_views.get((clinic.pk, month_start), 0)
+        clinic.views_last_month = monthly_views.get((clinic.pk, last_month_start), 0)
+        clinic.role = Membership.Role(roles[clinic.pk]).label
+        clinic.needs_verifying = clinic.last_verified_at is None or clinic.last_verified_at < stale_before
+    changes = (
+        ChangeRequest.objects.visible_to(request.user)
+        .select_related("clinic", "proposed_by")
+        .filter(Q(status=ChangeRequest.Status.PENDING) | Q(reviewed_at__gte=timezone.now() - timedelta(days=30)))
+        .order_by("-created_at")[:20]
+    )
+    claims = Claim.objects.filter(user=request.user).select_related("clinic").order_by("-created_at")[:10]
+    return render(
+        request,
+        "clinics/owner/dashboard.html",
+        {"clinics": clinics, "changes": changes, "claims": claims},
+    )
+
+
+@login_required
+def clinic_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """One clinic for its members: pending changes, members and the history of published changes."""
+    clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)
+    changes = list(clinic.change_requests.select_related("proposed_by", "reviewed_by").order_by("-created_at")[:50])
+    approved = [change for change in changes if change.status == ChangeRequest.Status.APPROVED]
+    describe = Describer(*[snapshot for change in approved for snapshot in (change.base, change.proposed)])
+    history = [(change, describe_changes(change.base, change.proposed, describe=describe)) for change in approved]
+    members = clinic.memberships.select_related("user").order_by("role", "created_at")
+    return render(
+        request,
+        "clinics/owner/clinic_manage.html",
+        {
+            "clinic": clinic,
+            "pending": [change for change in changes if change.status == ChangeRequest.Status.PENDING],
+            "history": history,
+            "members": members,
+            "is_owner": any(m.user_id == request.user.pk and m.role == Membership.Role.OWNER for m in members),
+        },
+    )
+
+
+@login_required
+def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Propose changes to the listing; they wait for an editor and the public page stays as it is."""
+    clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)
+    mine = clinic.change_requests.pending().filter(proposed_by=request.user).first()
+    if mine:
+        messages.info(request, "You already have changes waiting for review. Withdraw them to start again.")
+        return redirect(mine)
+    current = clinic_snapshot(clinic)
+    base_form = EditBaseForm(request.POST or None, initial={"base": EditBaseForm.sign(clinic, current)})
+    if request.method == "POST" and base_form.is_valid():
+        base = base_form.cleaned_data["base"]
+        form = ListingForm(request.POST, initial=listing_initial(base["snapshot"]))
+        formset = treatment_formset(request.POST, base["snapshot"])
+        photos_form = PhotosForm(request.POST, request.FILES, clinic=clinic, snapshot=base["snapshot"])
+        if form.is_valid() and formset.is_valid() and photos_form.is_valid():
+            proposed = {**form.proposal(), "treatments": formset.proposal(), **photos_form.proposal()}
+            if conflicting_fields(base["snapshot"], proposed, current):
+                messages.error(
+                    request,
+                    "Someone else's change was published while you were editing. The fields listed below "
+                    "changed underneath yours; check them and submit again to keep your values.",
+                )
+                conflicts = [row for row in describe_changes(base["snapshot"], proposed, current) if row.conflict]
+                fresh_base = EditBaseForm(initial={"base": EditBaseForm.sign(clinic, current)})
+                fresh_photos = PhotosForm(clinic=clinic, snapshot=current)
+                return _edit_page(request, clinic, form, formset, fresh_base, fresh_photos, conflicts=conflicts)
+            try:
+                change = services.change_request_submit(
+                    clinic=clinic,
+                    user=request.user,
+                    proposed=proposed,
+                    base=base["snapshot"],
+                    base_version=base["version"],
+                    uploads=photos_form.uploads(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Thank you. Your changes are pending review by an editor.")
+                return redirect(change)
+        return _edit_page(request, clinic, form, formset, base_form, photos_form)
+    if request.method == "POST":
+        messages.error(
+            request,
+            "This form was out of date, so the listing may have changed since you opened it. Your values are "
+            "kept below; check them against the public page and submit again.",
+        )
+        base_form = EditBaseForm(initial={"base": EditBaseForm.sign(clinic, current)})
+        form = ListingForm(request.POST, initial=listing_initial(current))
+        photos_form = PhotosForm(clinic=clinic, snapshot=current)
+        return _edit_page(request, clinic, form, treatment_formset(request.POST, current), base_form, photos_form)
+    form = ListingForm(initial=listing_initial(current))
+    photos_form = PhotosForm(clinic=clinic, snapshot=current)
+    return _edit_page(request, clinic, form, treatment_formset(None, current), base_form, photos_form)
+
+
+def _edit_page(
+    request, clinic, form, formset, base_form, photos_form=None, conflicts=(), duplicates=(), confirm_form=None
+):
+    return render(
+        request,
+        "clinics/owner/listing_form.html",
+        {
+            "clinic": clinic,
+            "form": form,
+            "formset": formset,
+            "base_form": base_form,
+            "photos_form": photos_form,
+            "conflicts": conflicts,
+            "duplicates": duplicates,
+            "confirm_form": confirm_form,
+        },
+    )
+
+
+def _normalised_name(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return " ".join(word for word in words if word not in GENERIC_WORDS)
+
+
+def similar_clinics(*, name: str, city: str, state: str) -> list[Clinic]:
+    """Published clinics in the same city whose names look like this one."""
+    wanted = _normalised_name(name)
+    candidates = Clinic.objects.published().filter(state=state, city__iexact=city).only("name", "slug")[:500]
+    return [
+        clinic for clinic in candidates if SequenceMatcher(None, wanted, _normalised_name(clinic.name)).ratio() >= 0.8
+    ]
+
+
+@login_required
+def clinic_submit(request: HttpRequest) -> HttpResponse:
+    """A new clinic, saved as a draft that an editor reviews before it is published."""
+    form = ListingForm(request.POST or None)
+    formset = treatment_formset(request.POST or None, {})
+    confirm_form = DuplicateConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and confirm_form.is_valid():
+        already_sent = (
+            ChangeRequest.objects.pending()
+            .filter(
+                kind=ChangeRequest.Kind.NEW_LISTING,
+                proposed_by=request.user,
+                clinic__name__iexact=form.cleaned_data["name"],
+                clinic__city__iexact=form.cleaned_data["city"],
+            )
+            .first()
+        )
+        if already_sent:  # a double submit, or the same clinic sent twice
+            messages.info(request, "You have already submitted this clinic; it is waiting for review.")
+            return redirect(already_sent)
+        duplicates = similar_clinics(
+            name=form.cleaned_data["name"], city=form.cleaned_data["city"], state=form.cleaned_data["state"]
+        )
+        if duplicates and not confirm_form.cleaned_data["not_a_duplicate"]:
+            return _edit_page(request, None, form, formset, None, duplicates=duplicates, confirm_form=confirm_form)
+        change = services.clinic_submit(
+            user=request.user, proposed={**form.proposal(), "treatments": formset.proposal()}
+        )
+        messages.success(request, "Thank you. Your clinic is saved as a draft and is pending review by an editor.")
+        return redirect(change)
+    return _edit_page(request, None, form, formset, None)
+
+
+@login_required
+def change_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    change = get_object_or_404(
+        ChangeRequest.objects.visible_to(request.user).select_related("clinic", "proposed_by", "reviewed_by"),
+        clinic__slug=slug,
+        pk=pk,
+    )
+    is_new = change.kind == ChangeRequest.Kind.NEW_LISTING
+    current = clinic_snapshot(change.clinic) if change.status == ChangeRequest.Status.PENDING and not is_new else None
+    rows = describe_changes({} if is_new else change.base, change.proposed, current)
+    new_photos = ClinicPhoto.objects.filter(clinic=change.clinic, pk__in=new_photo_ids(change.base, change.proposed))
+    return render(
+        request,
+        "clinics/owner/change_detail.html",
+        {
+            "change": change,
+            "clinic": change.clinic,
+            "rows": rows,
+            "new_photos": new_photos,
+            "has_conflicts": any(row.conflict for row in rows),
+            "can_withdraw": change.status == ChangeRequest.Status.PENDING and change.proposed_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def clinic_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """'These details are still right': asks an editor to re-verify the listing as it is."""
+    clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)
+    current = clinic_snapshot(clinic)
+    try:
+        change = services.change_request_submit(
+            clinic=clinic,
+            user=request.user,
+            proposed=current,
+            base=current,
+            base_version=clinic.updated_at,
+            kind=ChangeRequest.Kind.CONFIRMATION,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("owner:clinic", slug=clinic.slug)
+    messages.success(request, "Thank you. An editor will check the listing and mark it verified.")
+    return redirect(change)
+
+
+@login_required
+@require_POST
+def change_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    change = get_object_or_404(
+        ChangeRequest.objects.visible_to(request.user).filter(proposed_by=request.user), clinic__slug=slug, pk=pk
+    )
+    try:
+        services.change_request_withdraw(change=change)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Your changes were withdrawn. The listing stays as it is.")
+    return redirect(change)
+
+
+@login_required
+def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """'Is this your clinic?': ask to manage a published listing."""
+    clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
+    if Clinic.objects.editable_by(request.user).filter(pk=clinic.pk).exists():
+        messages.info(request, "You already manage this clinic.")
+        return redirect("owner:clinic", slug=clinic.slug)
+    open_claim = Claim.objects.filter(clinic=clinic, user=request.user, status__in=Claim.OPEN).first()
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and open_claim is None and form.is_valid():
+        try:
+            claim = services.claim_start(clinic=clinic, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if claim.status == Claim.Status.AWAITING_EMAIL:
+                messages.success(request, f"We sent a confirmation link to {claim.email}. Follow it to finish.")
+            else:
+                messages.success(request, "Thank you. An editor will review your claim and e-mail you.")
+            return redirect("owner:dashboard")
+    return render(
+        request,
+        "clinics/owner/claim_form.html",
+        {
+            "clinic": clinic,
+            "form": form,
+            "open_claim": open_claim,
+            "domain": services.website_domain(clinic),
+            "domain_address": services.claim_domain_address(clinic=clinic, user=request.user),
+        },
+    )
+
+
+@login_required
+def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the claim e-mail: only the claimant, signed in, can use it."""
+    claim_pk = services.claim_from_token(token)
+    claim = get_object_or_404(
+        Claim.objects.select_related("clinic"), pk=claim_pk, user=request.user, status=Claim.Status.AWAITING_EMAIL
+    )
+    if request.method == "POST":
+        services.claim_confirm(claim=claim)
+        messages.success(request, f"Confirmed: you now manage {claim.clinic.name}.")
+        return redirect("owner:clinic", slug=claim.clinic.slug)
+    return render(request, "clinics/owner/claim_confirm.html", {"claim": claim})
+
+
+@login_required
+@require_POST
+def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = get_object_or_404(Clinic.objects.owned_by(request.user), slug=slug)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        services.membership_invite(clinic=clinic, inviter=request.user, email=form.cleaned_data["email"])
+        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+    else:
+        messages.error(request, "Enter a valid e-mail address to invite a colleague.")
+    return redirect("owner:clinic", slug=clinic.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic = get_object_or_404(Clinic.objects.owned_by(request.user), slug=slug)
+    membership = get_object_or_404(clinic.memberships.select_related("user"), pk=pk)
+    try:
+        services.membership_remove(membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"{membership.user.email} no longer manages {clinic.name}.")
+    return redirect("owner:clinic", slug=clinic.slug)
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_token(token)
+    clinic = get_object_or_404(Clinic, pk=(invitation or {}).get("clinic"))
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_accept(invitation=invitation, user=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, f"You now help manage {clinic.name}.")
+            return redirect("owner:clinic", slug=clinic.slug)
+    return render(
+        request, "clinics/owner/invitation.html", {"clinic": clinic, "invitation": invitation, "error": error}
+    )

@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from django.core import mail
+
+from tests.factories import make_clinic
+from tests.staff_factories import make_editor, make_place
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a long and unusual pass phrase 19"
+
+
+def _last_link(path_part: str) -> str:
+    for message in reversed(mail.outbox):
+        for path in re.findall(r"https?://[^/\s]+(/\S+)", message.body):
+            if path.startswith(path_part):
+                return path
+    raise AssertionError(f"no e-mail with a {path_part} link in {[m.subject for m in mail.outbox]}")
+
+
+def test_clinic_staff_sign_up_claim_their_clinic_edit_a_price_and_an_editor_publishes_it(page):
+    make_place()
+    clinic = make_clinic(
+        name="Cedar Ridge Ketamine", website="https://cedarridge.example", treatments={"iv-infusion": (400, 600)}
+    )
+    make_editor(username="editor", email="editor@directory.example", password=PASSWORD)
+
+    page.goto("/")
+    page.get_by_role("link", name="Clinic sign-in").click()
+    page.get_by_role("link", name="sign up").click()
+    page.get_by_label("Email").fill("director@cedarridge.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    assert "verif" in page.content().lower()
+
+    page.goto(_last_link("/accounts/confirm-email/"))
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your dashboard"
+
+    page.goto(f"/manage/clinics/{clinic.slug}/claim/")
+    page.get_by_role("button", name="Claim this clinic").click()
+    assert "We sent a confirmation link" in page.content()
+    page.goto(_last_link("/manage/claims/confirm/"))
+    page.get_by_role("button", name="Confirm my claim").click()
+    assert "you now manage Cedar Ridge Ketamine" in page.content()
+
+    page.get_by_role("link", name="Edit listing").click()
+    page.locator("#id_treatments-0-price_min").fill("350")
+    page.get_by_role("button", name="Send changes for review").click()
+    assert "Pending review" in page.content()
+    assert "$350-$600" in page.content()
+    page.goto(clinic.get_absolute_url())
+    assert "$400" in page.content() and "$350" not in page.content()
+
+    page.goto("/dashboard/")
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/admin/clinics/changerequest/")
+    page.get_by_role("link", name="Review", exact=True).first.click()
+    assert "$350-$600" in page.content()
+    page.get_by_role("button", name="Approve").click()
+    page.wait_for_url("**/admin/clinics/changerequest/")
+    assert "the listing is updated and verified" in page.content()
+
+    page.goto(clinic.get_absolute_url())
+    assert "$350" in page.content()

@@ -1,0 +1,195 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from clinics import services
+from clinics.models import Claim, Clinic, Membership
+from tests.factories import make_clinic
+from tests.staff_factories import make_member, make_verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _claim_url(clinic: Clinic) -> str:
+    return f"/manage/clinics/{clinic.slug}/claim/"
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in_to_claim(client, clinic):
+    for response in (client.get(_claim_url(clinic)), client.post(_claim_url(clinic), {"note": "hi"})):
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+    assert not Claim.objects.exists()
+
+
+def test_a_user_with_a_verified_address_at_the_clinic_domain_confirms_by_link(client, clinic, mailoutbox):
+    user = make_verified_user(email="drlee@junipercare.example")
+    client.force_login(user)
+    response = client.post(_claim_url(clinic), {"note": ""})
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.status == Claim.Status.AWAITING_EMAIL
+    assert mailoutbox[0].to == ["drlee@junipercare.example"]
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+
+    assert client.get(link).status_code == 200
+    assert not Membership.objects.filter(user=user).exists()  # a GET alone confirms nothing
+    client.post(link)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.APPROVED
+    assert Membership.objects.get(user=user, clinic=clinic).role == Membership.Role.OWNER
+
+
+def test_the_confirmation_link_works_only_for_the_claimant(client, clinic, mailoutbox):
+    client.force_login(make_verified_user(email="drlee@junipercare.example"))
+    client.post(_claim_url(clinic), {"note": ""})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+    intruder = make_verified_user()
+    client.force_login(intruder)
+    assert client.post(link).status_code == 404
+    assert client.post(link[:-3] + "abc/").status_code == 404
+    assert not Membership.objects.filter(clinic=clinic).exists()
+
+
+def test_an_unverified_address_at_the_domain_does_not_count(client, clinic, mailoutbox):
+    user = make_verified_user(email="me@gmail.example")
+    EmailAddress.objects.create(user=user, email="me@junipercare.example", verified=False)
+    client.force_login(user)
+    client.post(_claim_url(clinic), {"note": "I am the practice manager; call the front desk."})
+    assert Claim.objects.get().status == Claim.Status.PENDING
+    assert mailoutbox == []
+
+
+def test_a_claim_without_a_domain_address_waits_for_an_editor_who_approves_it(client, clinic, editor, mailoutbox):
+    user = make_verified_user(email="manager@gmail.example")
+    client.force_login(user)
+    client.post(_claim_url(clinic), {"note": "Practice manager since 2021."})
+    claim = Claim.objects.get()
+    assert claim.status == Claim.Status.PENDING
+    assert claim.note == "Practice manager since 2021."
+
+    services.claim_approve(claim=claim, editor=editor)
+    claim.refresh_from_db()
+    assert (claim.status, claim.decided_by) == (Claim.Status.APPROVED, editor)
+    assert Membership.objects.filter(user=user, clinic=clinic).exists()
+    assert mailoutbox[-1].to == ["manager@gmail.example"]
+
+
+def test_a_rejected_claim_tells_the_claimant_why_and_grants_nothing(client, clinic, editor, mailoutbox):
+    user = make_verified_user()
+    client.force_login(user)
+    client.post(_claim_url(clinic), {"note": "trust me"})
+    services.claim_reject(claim=Claim.objects.get(), editor=editor, reason="The clinic did not know you.")
+    assert not Membership.objects.filter(user=user).exists()
+    assert "The clinic did not know you." in mailoutbox[-1].body
+    assert "The clinic did not know you." in client.get("/dashboard/").content.decode()
+
+
+def test_a_user_has_one_open_claim_per_clinic(client, clinic):
+    client.force_login(make_verified_user())
+    client.post(_claim_url(clinic), {"note": "first"})
+    response = client.post(_claim_url(clinic), {"note": "second"})
+    assert response.status_code == 200
+    assert b"You already asked to manage this clinic" in response.content
+    assert Claim.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_open_claim(clinic):
+    user = make_verified_user()
+    services.claim_start(clinic=clinic, user=user, note="")
+    with pytest.raises(services.ValidationError):
+        services.claim_start(clinic=clinic, user=user, note="")
+
+
+def test_claims_are_rate_limited_per_user(client, place):
+    user = make_verified_user()
+    client.force_login(user)
+    clinics = [make_clinic() for _ in range(services.CLAIMS_PER_DAY + 1)]
+    for clinic in clinics[:-1]:
+        client.post(_claim_url(clinic), {"note": ""})
+    response = client.post(_claim_url(clinics[-1]), {"note": ""})
+    assert response.status_code == 200
+    assert b"too many claims today" in response.content
+    assert Claim.objects.filter(user=user).count() == services.CLAIMS_PER_DAY
+
+
+def test_a_member_asking_to_claim_their_own_clinic_goes_to_its_page(owner_client, clinic):
+    response = owner_client.get(_claim_url(clinic))
+    assert response.status_code == 302
+    assert response.url == f"/manage/clinics/{clinic.slug}/"
+
+
+def test_a_draft_clinic_cannot_be_claimed(client, place):
+    draft = make_clinic(status=Clinic.Status.DRAFT)
+    client.force_login(make_verified_user())
+    assert client.get(_claim_url(draft)).status_code == 404
+
+
+def test_a_second_claimant_becomes_staff_when_the_clinic_has_an_owner(clinic, owner, editor):
+    user = make_verified_user()
+    claim = services.claim_start(clinic=clinic, user=user, note="Nurse here.")
+    assert services.claim_approve(claim=claim, editor=editor).role == Membership.Role.STAFF
+
+
+def test_an_owner_invites_a_colleague_who_joins_as_staff(owner_client, clinic, mailoutbox):
+    owner_client.post(f"/manage/clinics/{clinic.slug}/members/invite/", {"email": "nurse@junipercare.example"})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+    nurse = make_verified_user(email="nurse@junipercare.example")
+    owner_client.force_login(nurse)
+    owner_client.post(link)
+    assert Membership.objects.get(user=nurse, clinic=clinic).role == Membership.Role.STAFF
+
+
+def test_an_invitation_needs_the_invited_address_verified(owner_client, clinic, mailoutbox):
+    owner_client.post(f"/manage/clinics/{clinic.slug}/members/invite/", {"email": "nurse@junipercare.example"})
+    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+    someone = make_verified_user(email="someone@else.example")
+    owner_client.force_login(someone)
+    response = owner_client.post(link)
+    assert b"have not verified" in response.content
+    assert not Membership.objects.filter(user=someone).exists()
+
+
+def test_staff_cannot_invite_or_remove_members(client, clinic, owner):
+    staff = make_member(clinic, role=Membership.Role.STAFF)
+    client.force_login(staff)
+    owner_membership = Membership.objects.get(user=owner)
+    assert client.post(f"/manage/clinics/{clinic.slug}/members/invite/", {"email": "x@y.example"}).status_code == 404
+    assert client.post(f"/manage/clinics/{clinic.slug}/members/{owner_membership.pk}/remove/").status_code == 404
+    assert Membership.objects.filter(pk=owner_membership.pk).exists()
+
+
+def test_an_owner_removes_staff_but_not_the_last_owner(owner_client, clinic, owner):
+    staff = make_member(clinic, role=Membership.Role.STAFF)
+    staff_membership = Membership.objects.get(user=staff)
+    owner_client.post(f"/manage/clinics/{clinic.slug}/members/{staff_membership.pk}/remove/")
+    assert not Membership.objects.filter(pk=staff_membership.pk).exists()
+    mine = Membership.objects.get(user=owner)
+    owner_client.post(f"/manage/clinics/{clinic.slug}/members/{mine.pk}/remove/")
+    assert Membership.objects.filter(pk=mine.pk).exists()
+
+
+def test_an_owner_of_another_clinic_cannot_manage_this_clinics_members(colleague_client, clinic, owner):
+    mine = Membership.objects.get(user=owner)
+    assert colleague_client.post(f"/manage/clinics/{clinic.slug}/members/{mine.pk}/remove/").status_code == 404
+    response = colleague_client.post(f"/manage/clinics/{clinic.slug}/members/invite/", {"email": "x@y.example"})
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=mine.pk).exists()
+
+
+def test_anonymous_visitors_following_e_mailed_links_are_asked_to_sign_in(client, clinic):
+    for url in ("/manage/claims/confirm/anything/", "/manage/invitations/anything/", "/manage/new-clinic/"):
+        response = client.post(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+
+def test_a_claim_is_kept_when_its_e_mail_cannot_be_sent(client, clinic, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    client.force_login(make_verified_user(email="drlee@junipercare.example"))
+    response = client.post(_claim_url(clinic), {"note": ""})
+    assert response.status_code == 302
+    assert Claim.objects.get().status == Claim.Status.AWAITING_EMAIL
