@@ -467,6 +467,12 @@ class ClinicPhoto(models.Model):
 INQUIRY_MESSAGE_MAX_LENGTH = 2000
 
 
+class InquiryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "InquiryQuerySet":
+        """Inquiries to clinics the user is a member of."""
+        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk"))
+
+
 class Inquiry(models.Model):
     """A patient's message to a clinic. Health information: never logged, purged after retention."""
 
@@ -491,6 +497,8 @@ class Inquiry(models.Model):
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InquiryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,11 +2,14 @@
 
 from django.urls import path
 
+from clinics.views import inbox
 from clinics.views import owner as views
 
 app_name = "owner"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("manage/inquiries/", inbox.inquiry_list, name="inquiries"),
+    path("manage/inquiries/<int:pk>/mark/", inbox.inquiry_mark, name="inquiry_mark"),
     path("manage/new-clinic/", views.clinic_submit, name="clinic_submit"),
     path("manage/claims/confirm/<str:token>/", views.claim_confirm, name="claim_confirm"),
     path("manage/invitations/<str:token>/", views.invitation_accept, name="invitation"),

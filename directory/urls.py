@@ -5,9 +5,12 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from clinics.sitemaps import SITEMAPS
+from clinics.sitemaps import SITEMAPS as CLINIC_SITEMAPS
 from clinics.views import landing as landing_views
 from clinics.views import public as public_views
+from guides.sitemaps import GuideSitemap
+
+SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap}
 
 urlpatterns = [
     path("", public_views.home, name="home"),

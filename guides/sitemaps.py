@@ -1,12 +1,11 @@
 from datetime import datetime
 
-from django.contrib.sitemaps import Sitemap
-
+from clinics.sitemaps import SiteUrlSitemap
 from guides.models import Guide
 
 
-class GuideSitemap(Sitemap):
-    """Published guides, for the site's sitemap.xml (wired up with the other sections in directory/urls.py)."""
+class GuideSitemap(SiteUrlSitemap):
+    """Published guides, for the site's sitemap.xml."""
 
     changefreq = "monthly"
 

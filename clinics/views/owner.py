@@ -30,7 +30,7 @@ from clinics.forms import (
     listing_initial,
     treatment_formset,
 )
-from clinics.models import ChangeRequest, Claim, Clinic, ClinicPageViews, ClinicPhoto, Membership
+from clinics.models import ChangeRequest, Claim, Clinic, ClinicPageViews, ClinicPhoto, Inquiry, Membership
 
 STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
@@ -46,6 +46,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .annotate(
             pending_changes=Count(
                 "change_requests", filter=Q(change_requests__status=ChangeRequest.Status.PENDING), distinct=True
+            ),
+            inquiries_this_month=Count(
+                "inquiries", filter=Q(inquiries__created_at__date__gte=month_start), distinct=True
+            ),
+            inquiries_last_month=Count(
+                "inquiries",
+                filter=Q(
+                    inquiries__created_at__date__gte=last_month_start, inquiries__created_at__date__lt=month_start
+                ),
+                distinct=True,
             ),
         )
         .order_by("name")
@@ -72,10 +82,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:20]
     )
     claims = Claim.objects.filter(user=request.user).select_related("clinic").order_by("-created_at")[:10]
+    inquiries = Inquiry.objects.visible_to(request.user).select_related("clinic").order_by("-created_at")
     return render(
         request,
         "clinics/owner/dashboard.html",
-        {"clinics": clinics, "changes": changes, "claims": claims},
+        {
+            "clinics": clinics,
+            "changes": changes,
+            "claims": claims,
+            "inquiries": inquiries[:5],
+            "unread_inquiries": inquiries.filter(read_at__isnull=True).count(),
+        },
     )
 
 

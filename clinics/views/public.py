@@ -7,9 +7,10 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
 from clinics.forms import InquiryForm, ListingReportForm
-from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
+from clinics.models import Clinic, ClinicPageViews, ClinicPhoto, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
+from guides.models import Guide
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -39,9 +40,12 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "conditions",
             "insurance_carriers",
             "languages",
+            Prefetch("photos", queryset=ClinicPhoto.objects.public(), to_attr="public_photos"),
         ),
         slug=slug,
     )
+    ClinicPageViews.record(clinic.pk)
+    topics = [offer.treatment_type for offer in clinic.clinic_treatments.all()] + list(clinic.conditions.all())
     state_path = reverse("clinics:state", args=[clinic.state.lower()])
     crumbs = [
         ("Home", reverse("home")),
@@ -60,6 +64,9 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "clinic_json_ld": clinic_json_ld(clinic),
             "inquiry_form": InquiryForm(),
             "report_form": ListingReportForm(),
+            "logo": next((p for p in clinic.public_photos if p.kind == ClinicPhoto.Kind.LOGO), None),
+            "photos": [p for p in clinic.public_photos if p.kind == ClinicPhoto.Kind.PHOTO],
+            "guides": Guide.objects.published().about(*topics)[:3],
         },
     )
 

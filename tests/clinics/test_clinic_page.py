@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clinics.models import ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
-from tests.factories import make_clinic
+from tests.factories import make_clinic, make_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -106,5 +106,22 @@ def test_the_clinic_page_query_count_does_not_grow_with_what_it_lists(client, dj
         clinic.conditions.add(*Condition.objects.all())
         clinic.insurance_carriers.add(*InsuranceCarrier.objects.all())
         clinic.languages.add(*Language.objects.all())
-    with django_assert_max_num_queries(5):  # the clinic, then treatments, conditions, carriers, languages
+        for _ in range(4):
+            make_guide(treatments=["iv-infusion"], conditions=["ptsd"])
+    # the clinic; its treatments, conditions, carriers, languages and public photos; the day's view count; guides
+    with django_assert_max_num_queries(8):
         assert client.get(clinic.get_absolute_url()).status_code == 200
+
+
+def test_the_clinic_page_counts_views_and_links_guides_and_the_claim(client):
+    from clinics.models import ClinicPageViews
+
+    clinic = make_clinic(treatments={"spravato": (500, 600)})
+    make_guide(title="What a Spravato session is like", treatments=["spravato"])
+    make_guide(title="A draft nobody should see", treatments=["spravato"], status="draft")
+    client.get(clinic.get_absolute_url())
+    response = client.get(clinic.get_absolute_url())
+    assert ClinicPageViews.objects.get(clinic=clinic).views == 2
+    assert b"What a Spravato session is like" in response.content
+    assert b"A draft nobody should see" not in response.content
+    assert f"/manage/clinics/{clinic.slug}/claim/".encode() in response.content

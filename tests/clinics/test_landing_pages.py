@@ -122,8 +122,8 @@ def test_landing_page_query_counts_do_not_grow_with_results(client, django_asser
     ptsd = Condition.objects.get(slug="ptsd")
     for _ in range(shown):
         make_clinic(treatments={"iv-infusion": (400, 600), "spravato": (500, 600)}).conditions.add(ptsd)
-    # 4 choice lists, the page's own data (1-2), count, page, 3 prefetches, related links (1-2)
-    with django_assert_max_num_queries(13):
+    # 4 choice lists, the page's own data (1-2), count, page, 3 prefetches, related links (1-2), related guides
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     assert len(names(response)) == shown
 
