@@ -61,3 +61,16 @@ def test_healthz_gives_503_when_the_database_does_not_answer(client, monkeypatch
 
     monkeypatch.setattr(connection, "cursor", refuse)
     assert client.get("/healthz").status_code == 503
+
+
+def test_no_page_shows_template_syntax_to_visitors(client):
+    clinic = make_clinic()
+    for url in [
+        "/",
+        "/clinics/",
+        "/clinics/?where=78701",
+        clinic.get_absolute_url(),
+        f"/clinics/compare/?id={clinic.pk}",
+    ]:
+        html = client.get(url).content.decode()
+        assert "{#" not in html and "{%" not in html and "{{" not in html, url
