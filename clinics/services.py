@@ -182,7 +182,7 @@ def change_request_submit(
     editor's approval stamps it verified.
     """
     if kind == ChangeRequest.Kind.EDIT and not uploads and not changed_fields(base, proposed):
-        raise ValidationError("Nothing was changed.")
+        raise ValidationError("Nothing was changed.", code="unchanged")
     proposed = {**proposed}
     try:
         with transaction.atomic():
