@@ -146,18 +146,32 @@ class PhotosForm(forms.Form):
 
     def clean_logo(self) -> Renditions | None:
         upload = self.cleaned_data.get("logo")
-        return process_upload(upload) if upload else None
+        return self._process("logo", upload) if upload else None
 
     def clean_new_photos(self) -> list[Renditions]:
-        renditions, errors = [], []
-        for upload in self.cleaned_data.get("new_photos") or []:
-            try:
-                renditions.append(process_upload(upload))
-            except forms.ValidationError as error:
-                errors.append(forms.ValidationError(f"{upload.name}: {error.messages[0]}"))
-        if errors:
-            raise forms.ValidationError(errors)
-        return renditions
+        processed = (self._process("new_photos", upload) for upload in self.cleaned_data.get("new_photos") or [])
+        return [renditions for renditions in processed if renditions]
+
+    def _process(self, field: str, upload) -> Renditions | None:
+        """Re-encode one upload; one that fails is left out and named in `failed_uploads`.
+
+        A picture that cannot be processed must not cost the member the rest of their change:
+        the view saves everything else and tells them which file failed.
+        """
+        try:
+            return process_upload(upload)
+        except forms.ValidationError as error:
+            self.failed_uploads.append((field, f"{upload.name}: {error.messages[0]}"))
+            return None
+
+    def full_clean(self) -> None:
+        self.failed_uploads: list[tuple[str, str]] = []
+        super().full_clean()
+
+    def refuse_failed_uploads(self) -> None:
+        """Show each failed upload as an error on its field (when there is nothing else to save)."""
+        for field, message in self.failed_uploads:
+            self.add_error(field, message)
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -1,11 +1,11 @@
 """Writes that span several models or send mail: claims, memberships, pending changes, reviews.
 
 Each function takes keyword-only arguments, validates before saving and runs in one transaction.
-E-mail goes out after the transaction commits its data; a mail failure is logged, never raised,
-so nothing a user submitted is lost because a message could not be sent.
+E-mail goes out after the transaction commits its data, through the outbox (clinics/outbox.py):
+a message that cannot be sent now is kept and retried by `send_queued_mail`, never raised, so
+nothing a user submitted or was told is lost because the mail server was down.
 """
 
-import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,7 +13,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,8 +23,7 @@ from django.utils.text import slugify
 from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Membership
-
-logger = logging.getLogger(__name__)
+from clinics.outbox import email_queue
 
 CLAIMS_PER_DAY = 5
 CLAIM_LINK_MAX_AGE = timedelta(days=3)
@@ -42,12 +41,9 @@ class ChangeConflict(Exception):
 
 
 def _mail(*, to: str, template: str, context: dict) -> None:
-    """Send a plain-text e-mail whose first line is the subject; log failures instead of raising."""
+    """Queue and send a plain-text e-mail whose first line is the subject."""
     subject, _, body = render_to_string(template, {"SITE_URL": settings.SITE_URL, **context}).partition("\n")
-    try:
-        send_mail(subject.strip(), body.strip() + "\n", None, [to])
-    except Exception:  # any backend failure: the data is saved, the e-mail can be resent by hand
-        logger.exception("Could not send %s to a user", template)
+    email_queue(message=EmailMessage(subject.strip(), body.strip() + "\n", None, [to]))
 
 
 def _site_url(path: str) -> str:
@@ -186,7 +182,7 @@ def change_request_submit(
     editor's approval stamps it verified.
     """
     if kind == ChangeRequest.Kind.EDIT and not uploads and not changed_fields(base, proposed):
-        raise ValidationError("Nothing was changed.")
+        raise ValidationError("Nothing was changed.", code="unchanged")
     proposed = {**proposed}
     try:
         with transaction.atomic():

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "csp",
     "allauth",
     "allauth.account",
     "simple_history",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "directory.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "directory.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "directory.urls"
@@ -163,6 +166,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True  # sign-up and reset answer the same whether or not an account exists
 ACCOUNT_SESSION_REMEMBER = None  # ask ("Remember me")
+ACCOUNT_ADAPTER = "clinics.accounts.AccountAdapter"  # account e-mails go through the outbox
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ketamine Clinic Directory] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_RATE_LIMITS = {
@@ -187,7 +191,11 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        # e.g. {"bucket_name": "clinic-media"} for django-storages' S3Storage; credentials come from its own variables
+        "OPTIONS": {"bucket_name": env_str("MEDIA_BUCKET")} if env_str("MEDIA_BUCKET") else {},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -225,6 +233,28 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# Content-Security-Policy (django-csp): every page loads only its own scripts, styles and images.
+# JSON-LD <script type="application/ld+json"> blocks are data, not scripts, so they need nothing.
+# Object storage for media on another host adds its origin through MEDIA_ORIGIN.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env_list("MEDIA_ORIGIN", [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Django's admin and django-simple-history's history pages ship inline style attributes and <style>
+# blocks we do not own; under /admin/ only, inline styles (never scripts) are allowed. See
+# directory/middleware.py.
+CSP_ADMIN_PREFIX = "/admin/"
+
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
@@ -244,6 +274,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Patient inquiries are health information: kept only this long, then purged.
 INQUIRY_RETENTION_DAYS = env_int("INQUIRY_RETENTION_DAYS", 180)
 INQUIRY_MAX_DELIVERY_ATTEMPTS = 8
+# Notifications and account e-mails waiting in the outbox (clinics/outbox.py) are retried this often.
+EMAIL_MAX_DELIVERY_ATTEMPTS = 8
 RATE_LIMITS = {
     # scope: (attempts, per seconds)
     "inquiry-ip": (5, 3600),

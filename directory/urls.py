@@ -33,3 +33,4 @@ urlpatterns = [
 ]
 # Uploaded images in development; production serves MEDIA_URL from the configured storage.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler500 = "directory.views.server_error"

@@ -155,9 +155,13 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     uploads=photos_form.uploads(),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                photos_form.refuse_failed_uploads()
+                if not (error.code == "unchanged" and photos_form.failed_uploads):  # failed images were the change
+                    form.add_error(None, error)
             else:
                 messages.success(request, "Thank you. Your changes are pending review by an editor.")
+                if photos_form.failed_uploads:
+                    messages.warning(request, _failed_uploads_message(photos_form.failed_uploads))
                 return redirect(change)
         return _edit_page(request, clinic, form, formset, base_form, photos_form)
     if request.method == "POST":
@@ -173,6 +177,14 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ListingForm(initial=listing_initial(current))
     photos_form = PhotosForm(clinic=clinic, snapshot=current)
     return _edit_page(request, clinic, form, treatment_formset(None, current), base_form, photos_form)
+
+
+def _failed_uploads_message(failed: list[tuple[str, str]]) -> str:
+    files = " ".join(message for _, message in failed)
+    return (
+        f"Your other changes were saved, but {'this image' if len(failed) == 1 else 'these images'} could not be "
+        f"used: {files} Upload a working copy with your next change, or withdraw this one and send it again."
+    )
 
 
 def _edit_page(

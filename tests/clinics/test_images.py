@@ -144,12 +144,49 @@ def test_photos_of_a_rejected_change_never_become_public(owner_client, clinic, e
     assert ClinicPhoto.objects.get().status == ClinicPhoto.Status.REMOVED
 
 
-def test_a_bad_image_gets_a_form_error_and_saves_nothing(owner_client, clinic):
-    response = _edit(owner_client, clinic, {"new_photos": [upload(b"\x89PNG\r\n\x1a\n garbage")]}, name="Renamed")
+def test_a_bad_image_alone_gets_a_form_error_and_saves_nothing(owner_client, clinic):
+    response = _edit(owner_client, clinic, {"new_photos": [upload(b"\x89PNG\r\n\x1a\n garbage", "scan.jpg")]})
     assert response.status_code == 200
-    assert b"Upload a JPEG, PNG or WebP image" in response.content
+    assert b"scan.jpg: This image is damaged or incomplete" in response.content
+    assert b"Nothing was changed" not in response.content
     assert not ChangeRequest.objects.exists()
     assert not ClinicPhoto.objects.exists()
+
+
+def truncated_jpeg() -> bytes:
+    """A JPEG cut off mid-picture: its header passes Pillow's check, decoding it fails."""
+    whole = jpeg_with_gps()
+    return whole[: len(whole) // 2]
+
+
+def test_the_truncated_fixture_opens_but_does_not_decode():
+    with Image.open(io.BytesIO(truncated_jpeg())) as image:
+        assert image.format == "JPEG"
+        with pytest.raises(OSError):
+            image.load()
+
+
+def test_an_image_that_fails_to_decode_keeps_the_rest_of_the_change_and_names_the_file(owner_client, clinic):
+    files = {"new_photos": [upload(jpeg_with_gps(), "front-desk.jpg"), upload(truncated_jpeg(), "waiting-room.jpg")]}
+    response = _edit(owner_client, clinic, files, name="Juniper Care", phone="(512) 555-0199")
+    assert response.status_code == 302
+    change = ChangeRequest.objects.get()
+    assert (change.proposed["name"], change.proposed["phone"]) == ("Juniper Care", "(512) 555-0199")
+    assert change.proposed["photos"] == [ClinicPhoto.objects.get().pk]  # the good photo is kept
+    page = owner_client.get(response.url).content.decode()
+    assert "Your other changes were saved" in page
+    assert "waiting-room.jpg: This image is damaged or incomplete" in page
+    assert "front-desk.jpg" not in page
+
+
+def test_a_logo_that_fails_to_decode_keeps_the_current_logo_and_the_rest(owner_client, clinic):
+    response = _edit(owner_client, clinic, {"logo": upload(truncated_jpeg(), "logo.jpg")}, name="Juniper Care")
+    assert response.status_code == 302
+    change = ChangeRequest.objects.get()
+    assert change.proposed["name"] == "Juniper Care"
+    assert change.proposed["logo"] == change.base["logo"]
+    assert not ClinicPhoto.objects.exists()
+    assert "logo.jpg: This image is damaged or incomplete" in owner_client.get(response.url).content.decode()
 
 
 def test_a_decompression_bomb_gets_a_form_error_not_a_500(owner_client, clinic):

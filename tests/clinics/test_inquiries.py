@@ -68,7 +68,7 @@ def test_an_inquiry_is_kept_when_the_mail_server_is_down_and_sent_by_the_retry_l
     assert (inquiry.delivery, inquiry.delivery_attempts) == (Inquiry.Delivery.PENDING, 1)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("deliver_inquiries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_queued_mail", stdout=open("/dev/null", "w"))  # noqa: SIM115
     inquiry.refresh_from_db()
     assert (inquiry.delivery, inquiry.delivery_attempts) == (Inquiry.Delivery.SENT, 2)
     assert len(mail.outbox) == 1

@@ -1,0 +1,62 @@
+"""Site-wide middleware: the Content-Security-Policy and a friendly page when the database is down."""
+
+import logging
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, with inline styles (never scripts) allowed under the admin's prefix.
+
+    Django's admin (a change list without actions) and django-simple-history's history pages
+    write inline `style` attributes and `<style>` blocks we do not own. Inline CSS cannot run
+    code, and the admin is for signed-in editors only, so forking those templates is not worth it.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(settings.CSP_ADMIN_PREFIX):
+            parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
+        return parts
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: rendered without the request, since sessions and users need the database."""
+    response = HttpResponse(
+        render_to_string("503.html", {"was_post": request.method == "POST"}),
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost database connection in a view into the 503 page, never a traceback.
+
+    Django checks a pooled connection's health at the start of each request (CONN_HEALTH_CHECKS),
+    so once the database is back the next request simply reconnects.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        # The exception's text names the server, never what the visitor sent.
+        logger.error("Database unavailable during %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response(request)
