@@ -1,6 +1,30 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ClinicsConfig(AppConfig):
     name = "clinics"
     verbose_name = "Clinics"
+
+    def ready(self) -> None:
+        from clinics import models
+        from clinics.caching import listings_changed
+
+        # Everything a public page shows about a listing; a change starts a new cache version.
+        for model in [
+            models.Clinic,
+            models.ClinicTreatment,
+            models.ClinicPhoto,
+            models.TreatmentType,
+            models.Condition,
+            models.InsuranceCarrier,
+            models.Language,
+        ]:
+            post_save.connect(listings_changed, sender=model, dispatch_uid=f"listings_changed_save_{model.__name__}")
+            post_delete.connect(
+                listings_changed, sender=model, dispatch_uid=f"listings_changed_delete_{model.__name__}"
+            )
+        for relation in [models.Clinic.conditions, models.Clinic.insurance_carriers, models.Clinic.languages]:
+            m2m_changed.connect(
+                listings_changed, sender=relation.through, dispatch_uid=f"listings_changed_{relation.field.name}"
+            )

@@ -12,12 +12,12 @@ from operator import or_
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from clinics.caching import cached
 from clinics.models import (
     VERIFIED_FRESH_FOR,
     Clinic,
@@ -31,7 +31,6 @@ from clinics.places import US_STATES, Location, PlaceNotFound, bounding_box, dis
 
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
-FACET_CACHE_SECONDS = 300
 MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
 PAYMENT_FIELDS = {
     "financing": ("offers_financing", "Financing or payment plan"),
@@ -274,23 +273,22 @@ class ClinicFilter(django_filters.FilterSet):
     # --- facet counts -----------------------------------------------------------------------
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        """Clinics per option of every filter; searches without a place share cached counts.
+        """Clinics per option of every filter, shared by every page and sort of the same search.
 
-        Near a place only a few thousand clinics are in reach, so counting live is quick. Across
-        the whole country each count reads most of the table, and a few minutes' staleness is
-        harmless, so those are kept in the cache under the normalised search.
+        Across the whole country each count reads most of the table, so the counts are kept in
+        the cache under the normalised search until a listing changes.
         """
         if self.unreadable:
             return {}
-        if self.location:
-            return self._count_facets()
         used = {
             name: sorted(map(str, value)) if isinstance(value, list) else value
             for name, value in self.data_used.items()
         }
-        used = {name: value for name, value in used.items() if value and name not in ("radius", "sort")}
+        used = {name: value for name, value in used.items() if value and name != "sort"}
+        if not self.location:
+            used.pop("radius", None)
         key = "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
-        return cache.get_or_set(key, self._count_facets, FACET_CACHE_SECONDS)
+        return cached(key, self._count_facets)
 
     def _count_facets(self) -> dict[str, dict[str, int]]:
         """Clinics per option of every filter, in six queries whatever the number of options."""

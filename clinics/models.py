@@ -196,7 +196,23 @@ class Clinic(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["state", "city"], name="clinic_state_city"),
-            models.Index(fields=["latitude", "longitude"], name="clinic_coordinates"),
+            # Searches near a place read only these columns of the clinics in the bounding box,
+            # so the index answers them without visiting the wide table rows.
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=[
+                    "id",
+                    "accepting_new_patients",
+                    "offers_telehealth",
+                    "offers_integration_therapy",
+                    "offers_financing",
+                    "offers_sliding_scale",
+                    "offers_superbill",
+                    "last_verified_at",
+                ],
+                condition=Q(status="published"),
+                name="clinic_published_coordinates",
+            ),
             models.Index(fields=["status", "name"], name="clinic_status_name"),
             models.Index(fields=["last_verified_at"], name="clinic_last_verified"),
             GinIndex(fields=["search_vector"], name="clinic_search_vector"),

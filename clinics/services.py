@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clinics.caching import listings_changed
 from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Membership
@@ -321,7 +322,9 @@ def _notify_decision(change: ChangeRequest) -> None:
 
 def clinic_mark_verified(*, clinics, editor) -> int:
     """Stamp 'last verified' on the given clinics without changing anything else."""
-    return Clinic.objects.filter(pk__in=[clinic.pk for clinic in clinics]).update(last_verified_at=timezone.now())
+    updated = Clinic.objects.filter(pk__in=[clinic.pk for clinic in clinics]).update(last_verified_at=timezone.now())
+    listings_changed()  # an update() sends no signals
+    return updated
 
 
 def membership_invite(*, clinic: Clinic, inviter, email: str) -> None:

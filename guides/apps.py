@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class GuidesConfig(AppConfig):
     name = "guides"
     verbose_name = "Guides"
+
+    def ready(self) -> None:
+        from clinics.caching import guides_changed
+        from guides.models import Guide
+
+        post_save.connect(guides_changed, sender=Guide, dispatch_uid="guides_changed_save")
+        post_delete.connect(guides_changed, sender=Guide, dispatch_uid="guides_changed_delete")
+        for relation in [Guide.treatment_types, Guide.conditions]:
+            m2m_changed.connect(
+                guides_changed, sender=relation.through, dispatch_uid=f"guides_changed_{relation.field.name}"
+            )

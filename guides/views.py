@@ -7,7 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from clinics.models import Condition, Place, TreatmentType
+from clinics.caching import GUIDES, LISTINGS, cached
+from clinics.models import Clinic, Condition, Place, TreatmentType
+from clinics.views.search import CARD_DETAILS
 from guides.models import Guide, Topic
 
 GUIDES_PER_PAGE = 12
@@ -38,22 +40,35 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_object_or_404(
         Guide.objects.viewable_by(request.user).prefetch_related("treatment_types", "conditions"), slug=slug
     )
-    related_clinics = guide.related_clinics()
     near = _place_from_zip(request.GET.get("near", ""))
-    if near:
-        related_clinics = related_clinics.order_by(_squared_distance_from(near), "name")
+    related_clinics = _related_clinics(guide, near)
     return render(
         request,
         "guides/guide_detail.html",
         {
             "guide": guide,
-            "related_clinics": related_clinics[:RELATED_CLINICS],
+            "related_clinics": related_clinics,
             "related_guides": guide.related_guides()[:RELATED_GUIDES],
             "near_query": request.GET.get("near", "")[:10],
             "near": near,
             "structured_data": _structured_data(guide),
         },
     )
+
+
+def _related_clinics(guide: Guide, near: Place | None) -> list[Clinic]:
+    """The first related clinics (nearest first with a ZIP); choosing them reads most listings, so it is cached."""
+
+    def choose() -> list[int]:
+        clinics = guide.related_clinics()
+        if near:
+            clinics = clinics.order_by(_squared_distance_from(near), "name")
+        return list(clinics.values_list("pk", flat=True)[:RELATED_CLINICS])
+
+    key = f"guide-related-clinics:{guide.pk}:{near.zip_code if near else ''}"
+    ids = cached(key, choose, depends_on=(LISTINGS, GUIDES))
+    clinics = Clinic.objects.filter(pk__in=ids).prefetch_related(*CARD_DETAILS)
+    return sorted(clinics, key=lambda clinic: ids.index(clinic.pk))
 
 
 def _structured_data(guide: Guide) -> dict:

@@ -4,14 +4,17 @@ Each is an explanation from the reference data plus the same search as /clinics/
 fixed, sorted by when the listing was last verified.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
+from clinics.caching import cached
 from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
@@ -29,22 +32,30 @@ def _landing_search(**fixed: str) -> ClinicFilter:
     return ClinicFilter(data, queryset=Clinic.objects.published())
 
 
-def _render(
-    request: HttpRequest, template: str, *, search: ClinicFilter, crumbs: list, refine: dict, **context
-) -> HttpResponse:
+def _render(request: HttpRequest, template: str, *, fixed: dict, crumbs: list, refine: dict, **context) -> HttpResponse:
     """The page with its results; `refine` holds the parameters that open the same search on /clinics/."""
+    key = "landing-results:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return render(
         request,
         template,
         {
-            "search": search,
-            "page": results_page(request, search.qs),
+            **cached(key, lambda: _results(request, _landing_search(**fixed))),
             "crumbs": crumbs,
             "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
             "refine_url": f"{reverse('clinics:list')}?{urlencode(refine)}",
             **context,
         },
     )
+
+
+def _results(request: HttpRequest, search: ClinicFilter) -> dict:
+    """The page of clinic cards, rendered: the same for every visitor until a listing changes."""
+    page = results_page(request, search.qs)
+    return {
+        "page_number": page.number,
+        "result_count": page.paginator.count,
+        "results": render_to_string("includes/clinic_results.html", {"page": page, "search": search}, request=request),
+    }
 
 
 def _state_code(state: str) -> str:
@@ -58,18 +69,11 @@ def state_clinics(request: HttpRequest, state: str) -> HttpResponse:
     code = _state_code(state)
     if state != code.lower():
         return redirect("clinics:state", state=code.lower(), permanent=True)
-    cities = [
-        {"name": row["city"], "slug": slugify(row["city"]), "count": row["count"]}
-        for row in Clinic.objects.published()
-        .filter(state=code)
-        .values("city")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "city")[:48]
-    ]
+    cities = cached(f"state-cities:{code}", lambda: _cities(code))
     return _render(
         request,
         "clinics/landing_state.html",
-        search=_landing_search(state=code),
+        fixed={"state": code},
         crumbs=[HOME, ALL_CLINICS, (US_STATES[code], request.path)],
         refine={"state": code},
         state_code=code,
@@ -79,11 +83,25 @@ def state_clinics(request: HttpRequest, state: str) -> HttpResponse:
     )
 
 
+def _cities(code: str) -> list[dict]:
+    """The state's cities with the most clinics."""
+    rows = Clinic.objects.published().filter(state=code).values("city").annotate(count=Count("pk"))
+    return [
+        {"name": row["city"], "slug": slugify(row["city"]), "count": row["count"]}
+        for row in rows.order_by("-count", "city")[:48]
+    ]
+
+
 def city_clinics(request: HttpRequest, state: str, city: str) -> HttpResponse:
     code = _state_code(state)
     if state != code.lower():
         return redirect("clinics:city", state=code.lower(), city=city, permanent=True)
-    names = Clinic.objects.published().filter(state=code).order_by().values_list("city", flat=True).distinct()
+    names = cached(
+        f"state-city-names:{code}",
+        lambda: list(
+            Clinic.objects.published().filter(state=code).order_by().values_list("city", flat=True).distinct()
+        ),
+    )
     name = next((name for name in names if slugify(name) == city), None)
     if name is None:
         raise Http404("No clinics listed in that city.")
@@ -91,7 +109,7 @@ def city_clinics(request: HttpRequest, state: str, city: str) -> HttpResponse:
     return _render(
         request,
         "clinics/landing_city.html",
-        search=_landing_search(state=code, city=name),
+        fixed={"state": code, "city": name},
         crumbs=[HOME, ALL_CLINICS, (US_STATES[code], state_path), (name, request.path)],
         refine={"where": f"{name}, {code}"},
         state_code=code,
@@ -103,13 +121,16 @@ def city_clinics(request: HttpRequest, state: str, city: str) -> HttpResponse:
 
 def treatment_clinics(request: HttpRequest, slug: str) -> HttpResponse:
     treatment = get_object_or_404(TreatmentType, slug=slug)
-    prices = ClinicTreatment.objects.filter(treatment_type=treatment, clinic__status=Clinic.Status.PUBLISHED).aggregate(
-        low=Min("price_min"), high=Max("price_max"), clinics=Count("pk")
+    prices = cached(
+        f"treatment-prices:{treatment.pk}",
+        lambda: ClinicTreatment.objects.filter(
+            treatment_type=treatment, clinic__status=Clinic.Status.PUBLISHED
+        ).aggregate(low=Min("price_min"), high=Max("price_max"), clinics=Count("pk")),
     )
     return _render(
         request,
         "clinics/landing_treatment.html",
-        search=_landing_search(treatment=slug),
+        fixed={"treatment": slug},
         crumbs=[HOME, ALL_CLINICS, (treatment.name, request.path)],
         refine={"treatment": slug},
         treatment=treatment,
@@ -125,7 +146,7 @@ def condition_clinics(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(
         request,
         "clinics/landing_condition.html",
-        search=_landing_search(condition=slug),
+        fixed={"condition": slug},
         crumbs=[HOME, ALL_CLINICS, (condition.name, request.path)],
         refine={"condition": slug},
         condition=condition,

@@ -2,10 +2,12 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
+from clinics.caching import GUIDES, LISTINGS, cached
 from clinics.forms import InquiryForm, ListingReportForm
 from clinics.models import Clinic, ClinicPageViews, ClinicPhoto, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
@@ -14,26 +16,38 @@ from guides.models import Guide
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "clinics/home.html", cached("home-page", _home_data))
+
+
+def _home_data() -> dict:
+    """Treatments, conditions and clinics per state: one GROUP BY over every listing, so cached."""
     states = Clinic.objects.published().values("state").annotate(count=Count("pk")).order_by()
-    return render(
-        request,
-        "clinics/home.html",
-        {
-            "treatment_types": TreatmentType.objects.all(),
-            "conditions": Condition.objects.order_by("-group", "name"),  # mental health first
-            "clinic_count": sum(row["count"] for row in states),
-            "states": sorted(
-                (
-                    {"code": row["state"], "name": US_STATES.get(row["state"], row["state"]), "count": row["count"]}
-                    for row in states
-                ),
-                key=lambda state: state["name"],
+    return {
+        "treatment_types": list(TreatmentType.objects.all()),
+        "conditions": list(Condition.objects.order_by("-group", "name")),  # mental health first
+        "clinic_count": sum(row["count"] for row in states),
+        "states": sorted(
+            (
+                {"code": row["state"], "name": US_STATES.get(row["state"], row["state"]), "count": row["count"]}
+                for row in states
             ),
-        },
-    )
+            key=lambda state: state["name"],
+        ),
+    }
 
 
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The listing's parts are cached for every visitor; the forms, with their tokens, are made per request."""
+    listing = cached(f"clinic-page:{slug}", lambda: _clinic_profile(request, slug), depends_on=(LISTINGS, GUIDES))
+    ClinicPageViews.record(listing["clinic"].pk)
+    return render(
+        request,
+        "clinics/clinic_detail.html",
+        {**listing, "inquiry_form": InquiryForm(), "report_form": ListingReportForm()},
+    )
+
+
+def _clinic_profile(request: HttpRequest, slug: str) -> dict:
     clinic = get_object_or_404(
         Clinic.objects.published().prefetch_related(
             Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
@@ -44,8 +58,8 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    ClinicPageViews.record(clinic.pk)
     topics = [offer.treatment_type for offer in clinic.clinic_treatments.all()] + list(clinic.conditions.all())
+    logo = next((photo for photo in clinic.public_photos if photo.kind == ClinicPhoto.Kind.LOGO), None)
     state_path = reverse("clinics:state", args=[clinic.state.lower()])
     crumbs = [
         ("Home", reverse("home")),
@@ -54,21 +68,31 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (clinic.city, reverse("clinics:city", args=[clinic.state.lower(), slugify(clinic.city)])),
         (clinic.name, clinic.get_absolute_url()),
     ]
-    return render(
-        request,
-        "clinics/clinic_detail.html",
-        {
-            "clinic": clinic,
-            "crumbs": crumbs,
-            "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
-            "clinic_json_ld": clinic_json_ld(clinic),
-            "inquiry_form": InquiryForm(),
-            "report_form": ListingReportForm(),
-            "logo": next((p for p in clinic.public_photos if p.kind == ClinicPhoto.Kind.LOGO), None),
-            "photos": [p for p in clinic.public_photos if p.kind == ClinicPhoto.Kind.PHOTO],
-            "guides": Guide.objects.published().about(*topics)[:3],
-        },
-    )
+    context = {
+        "clinic": clinic,
+        "crumbs": crumbs,
+        "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
+        "logo": logo,
+        "photos": [photo for photo in clinic.public_photos if photo.kind == ClinicPhoto.Kind.PHOTO],
+        "guides": Guide.objects.published().about(*topics)[:3],
+        "heading": "Guides about these treatments and conditions",
+    }
+    profile = {
+        part: render_to_string(f"clinics/includes/clinic_{part}.html", context, request=request)
+        for part in ("header", "sections", "contact")
+    }
+    profile["photos_and_guides"] = render_to_string(
+        "includes/clinic_photos.html", context, request=request
+    ) + render_to_string("includes/related_guides.html", context, request=request)
+    profile["logo_url"] = logo.image.url if logo else ""
+    # An unbound form's fields are the same for everyone; its CSRF and submission tokens are not cached.
+    profile["inquiry_fields"] = render_to_string("includes/inquiry_fields.html", {"form": InquiryForm()})
+    profile["report_fields"] = render_to_string("includes/report_fields.html", {"form": ListingReportForm()})
+    profile["treatment_names"] = [offer.treatment_type.name for offer in clinic.clinic_treatments.all()]
+    profile["json_ld"] = clinic_json_ld(clinic)
+    # The forms need only the plain fields; the cached copy leaves the relations behind.
+    clinic._prefetched_objects_cache = {}
+    return {"clinic": clinic, "profile": profile}
 
 
 @never_cache

@@ -1,13 +1,16 @@
 """The clinic search page: filters with facet counts, sort, and pagination that never scans deep."""
 
+import hashlib
 import math
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
+from clinics.caching import cached
 from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment
 
@@ -49,10 +52,17 @@ def results_page(request: HttpRequest, results: QuerySet) -> Page:
 
 
 def clinic_search(request: HttpRequest) -> HttpResponse:
+    """The search page; its body depends only on the query string and the listings, so it is cached."""
+    key = "search-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return render(request, "clinics/search.html", cached(key, lambda: _search_body(request)))
+
+
+def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
     page = results_page(request, search.qs)
-    return render(
-        request,
-        "clinics/search.html",
-        {"search": search, "facets": search.facets(), "page": page},
-    )
+    context = {"search": search, "facets": search.facets(), "page": page}
+    return {
+        "place": search.location.label if search.location else "",
+        "page_number": page.number,
+        "body": render_to_string("clinics/includes/search_body.html", context, request=request),
+    }

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clinics.caching import listings_changed, one_version_for_many_changes
 from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
 
 # Metros where most demo clinics cluster, so a search near a big city finds several.
@@ -196,10 +197,11 @@ class Command(BaseCommand):
         if Clinic.objects.exists() and not replace:
             self.stdout.write("Clinics already exist; nothing made (use --replace to start over).")
         else:
-            with transaction.atomic():
+            with one_version_for_many_changes(), transaction.atomic():
                 if replace:
                     Clinic.objects.all().delete()
                 made = DemoData(seed).create(clinics)
+                listings_changed()  # bulk_create sends no signals
             self.stdout.write(f"{made} demo clinics created.")
         self._ensure_editor()
 
