@@ -106,7 +106,7 @@ def test_no_known_bad_value_in_any_parameter_a_page_reads_makes_it_fail(client, 
     path, parameters = PAGES[name]
     for key in [*parameters, "page"]:
         for value in NASTY:
-            assert_not_a_server_error(client.get(path, {key: value}))
+            assert client.get(path, {key: value}).status_code < 500, (key, value)
 
 
 @pytest.mark.parametrize("name", ["clinic", "compare", "guide", "guides", "state", "sitemap section"])
