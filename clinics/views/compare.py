@@ -13,7 +13,8 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     """The clinic ids asked for, in order, without repeats; anything not a plain number is ignored."""
     ids: list[int] = []
     for value in request.GET.getlist("id")[:100]:
-        if value.isdigit() and len(value) < 19 and int(value) not in ids:
+        # isdigit() alone lets through "²", which int() refuses.
+        if value.isascii() and value.isdigit() and len(value) < 19 and int(value) not in ids:
             ids.append(int(value))
     return ids
 

@@ -45,6 +45,7 @@ def test_unknown_malformed_repeated_and_unpublished_ids_are_ignored(client):
     draft = make_clinic(status=Clinic.Status.DRAFT)
     response = client.get(
         f"/clinics/compare/?id={clinic.pk}&id={clinic.pk}&id=99999999&id=abc&id=-3&id=1e9&id={draft.pk}"
+        "&id=%C2%B2&id=%D9%A1"  # "²" and an Arabic-Indic one: digits to str.isdigit(), not plain numbers
     )
     assert response.status_code == 200
     assert list(response.context["clinics"]) == [clinic]
