@@ -8,9 +8,11 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,9 +70,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Iterator[Site]:
-    """A migrated database on its own embedded PostgreSQL, with collected static files."""
-    folder = tmp_path_factory.mktemp("site")
+def site() -> Iterator[Site]:
+    """A migrated database on its own embedded PostgreSQL, with collected static files.
+
+    The folder is in the project's var/, not pytest's temporary folders: pytest deletes all but its
+    three newest, which can be another concurrent test session's, with a live server inside.
+    """
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="test-site-", dir=BASE_DIR / "var"))
     pgdata = folder / "pgdata"
     database = embedded_postgres.database_settings(pgdata)
     environment = {
@@ -102,6 +109,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     except subprocess.CalledProcessError:  # pg_ctl can report a failure while the server is already going down
         time.sleep(1)
         site.stop_database()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
