@@ -24,7 +24,6 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_places
 	$(BIN)/python manage.py seed_demo --clinics $(DEMO_CLINICS)
-	$(BIN)/python manage.py seed_guides
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -154,7 +154,6 @@ def main() -> None:
         print(f"Building the bench database with {CLINICS} clinics...", flush=True)
         manage("load_places", env=env)
         manage("seed_demo", "--clinics", str(CLINICS), "--replace", env=env)
-        manage("seed_guides", env=env)
     manage("collectstatic", "--noinput", env=env)
     clinic_url, guide_url = manage(
         "shell",

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from guides.models import Guide
-from tests.factories import make_user
+from tests.factories import make_clinic, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,6 +12,7 @@ PASSWORD = "a-long-test-password"
 
 
 def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_reads(live_server, browser, page):
+    make_clinic(name="Lantern IV Clinic", treatments={"iv-infusion": (450, 600)})
     editor = make_user(username="editor", is_staff=True, password=PASSWORD)
     editor.user_permissions.set(Permission.objects.filter(content_type__app_label="guides"))
     page.goto("/admin/login/")
@@ -25,6 +26,7 @@ def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_rea
     page.get_by_label("Body").fill(
         "## Who will be with me?\n\nAsk who monitors you.\n\n## What does it cost?\n\nAsk for a total."
     )
+    page.locator("#id_treatment_types").get_by_label("IV infusion").check()
     page.get_by_label("Author name").fill("Sam Writer")
     page.get_by_label("Medical reviewer").fill("Dr. Ada Review")
     page.get_by_label("Reviewer credentials").fill("MD")
@@ -46,3 +48,10 @@ def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_rea
     patient.get_by_role("link", name="Questions to ask a clinic").click()
     assert patient.get_by_role("link", name="Who will be with me?").get_attribute("href") == "#who-will-be-with-me"
     assert patient.get_by_role("heading", name="Who will be with me?").is_visible()
+
+    # A patient reading about IV infusions finds the guide there and follows it to a clinic.
+    patient.goto("/")
+    patient.get_by_role("link", name="Clinics offering IV infusion").click()
+    patient.get_by_role("link", name="Questions to ask a clinic").click()
+    patient.get_by_role("link", name="Lantern IV Clinic").click()
+    assert patient.get_by_role("heading", level=1).inner_text() == "Lantern IV Clinic"

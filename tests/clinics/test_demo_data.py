@@ -73,3 +73,10 @@ def test_seed_demo_gives_the_editor_a_random_password_not_a_fixed_one(places, ca
 def test_seed_demo_asks_for_places_first():
     with pytest.raises(CommandError, match="load_places"):
         call_command("seed_demo", clinics=1)
+
+
+def test_seed_demo_also_publishes_the_starter_guides(places):
+    from guides.models import Guide
+
+    call_command("seed_demo", clinics=1)
+    assert 6 <= Guide.objects.published().count() <= 8

@@ -1,4 +1,4 @@
-"""Make plainly fictional demo clinics over real US places, and a demo editor account."""
+"""Make plainly fictional demo clinics over real US places, the starter guides, and a demo editor account."""
 
 import random
 import secrets
@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from clinics.caching import listings_changed, one_version_for_many_changes
 from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from guides.starter_guides import create_starter_guides
 
 # Metros where most demo clinics cluster, so a search near a big city finds several.
 METROS = [
@@ -203,6 +204,7 @@ class Command(BaseCommand):
                 made = DemoData(seed).create(clinics)
                 listings_changed()  # bulk_create sends no signals
             self.stdout.write(f"{made} demo clinics created.")
+        self.stdout.write(f"{create_starter_guides()} starter guides published.")
         self._ensure_editor()
 
     def _ensure_editor(self) -> None:
