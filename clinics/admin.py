@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -78,6 +79,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Clinic)
 class ClinicAdmin(SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a bare "clinic.example" means https
     list_display = ["name", "city", "state", "status", "accepting_new_patients", "last_verified_at", "updated_at"]
     list_filter = ["status", "accepting_new_patients", "offers_telehealth", "offers_integration_therapy", "state"]
     list_select_related = True
