@@ -111,8 +111,9 @@ def test_the_clinic_page_query_count_does_not_grow_with_what_it_lists(
         for _ in range(4):
             make_guide(treatments=["iv-infusion"], conditions=["ptsd"])
     # The cache read; the clinic, its treatments, conditions, carriers, languages and public photos;
-    # its guides; storing the profile; the day's view count (4 statements: savepoint, setting, upsert, release).
-    with django_assert_max_num_queries(17):
+    # its guides; storing the profile; then storing the whole page for anonymous visitors; the day's view
+    # count (4 statements: savepoint, setting, upsert, release).
+    with django_assert_max_num_queries(23):
         assert client.get(clinic.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(5):  # the cached profile and the day's view count (4 statements)
         assert client.get(clinic.get_absolute_url()).status_code == 200
@@ -130,3 +131,39 @@ def test_the_clinic_page_counts_views_and_links_guides_and_the_claim(client):
     assert b"What a Spravato session is like" in response.content
     assert b"A draft nobody should see" not in response.content
     assert f"/manage/clinics/{clinic.slug}/claim/".encode() in response.content
+
+
+def test_the_page_cached_for_anonymous_visitors_keeps_nothing_personal(client, django_user_model):
+    clinic = make_clinic()
+    first = client.get(clinic.get_absolute_url(), {"q": "typed-by-the-first-visitor"})
+    assert b"typed-by-the-first-visitor" in first.content
+    second = client.get(clinic.get_absolute_url())
+    again = client.get(clinic.get_absolute_url())
+    assert b"typed-by-the-first-visitor" not in second.content
+    token = b'name="submission_token" value="'
+    assert second.content.split(token)[1][:36] != again.content.split(token)[1][:36]
+    assert b"slot" not in again.content
+
+    member = django_user_model.objects.create_user("member", "member@example.com", "a-long-test-password")
+    client.force_login(member)
+    assert b"Dashboard" in client.get(clinic.get_absolute_url()).content
+
+
+def test_the_inquiry_form_on_a_cached_page_posts_with_its_own_csrf_token():
+    import re
+
+    from django.test import Client
+
+    from clinics.models import Inquiry
+
+    clinic = make_clinic()
+    Client().get(clinic.get_absolute_url())  # another visitor fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(clinic.get_absolute_url()).content.decode()
+    fields = dict(re.findall(r'name="(csrfmiddlewaretoken|submission_token)" value="([^"]+)"', html))
+    response = visitor.post(
+        f"/clinics/{clinic.slug}/inquiry/",
+        {**fields, "name": "Pat", "email": "pat@example.com", "message": "Hello?", "consent": "on"},
+    )
+    assert response.status_code == 302
+    assert Inquiry.objects.get().submission_token.hex == fields["submission_token"].replace("-", "")
