@@ -136,6 +136,9 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION", "django_cache"),
     }
 }
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    # Django's default of 300 entries would have every new search evict an older one.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 PASSWORD_HASHERS = [

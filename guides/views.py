@@ -57,18 +57,19 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _related_clinics(guide: Guide, near: Place | None) -> list[Clinic]:
-    """The first related clinics (nearest first with a ZIP); choosing them reads most listings, so it is cached."""
+    """The first related clinics (nearest first with a ZIP), ready for their cards; choosing them reads
+    most listings, so the chosen clinics are cached with what their cards show."""
 
-    def choose() -> list[int]:
+    def choose() -> list[Clinic]:
         clinics = guide.related_clinics()
         if near:
             clinics = clinics.order_by(_squared_distance_from(near), "name")
-        return list(clinics.values_list("pk", flat=True)[:RELATED_CLINICS])
+        ids = list(clinics.values_list("pk", flat=True)[:RELATED_CLINICS])
+        chosen = Clinic.objects.filter(pk__in=ids).prefetch_related(*CARD_DETAILS)
+        return sorted(chosen, key=lambda clinic: ids.index(clinic.pk))
 
     key = f"guide-related-clinics:{guide.pk}:{near.zip_code if near else ''}"
-    ids = cached(key, choose, depends_on=(LISTINGS, GUIDES))
-    clinics = Clinic.objects.filter(pk__in=ids).prefetch_related(*CARD_DETAILS)
-    return sorted(clinics, key=lambda clinic: ids.index(clinic.pk))
+    return cached(key, choose, depends_on=(LISTINGS, GUIDES))
 
 
 def _structured_data(guide: Guide) -> dict:
