@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_form
 
+from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
 from clinics.forms import InquiryForm, ListingReportForm
 from clinics.models import ChangeRequest
 from tests.factories import make_clinic, make_guide
@@ -182,24 +183,8 @@ def test_any_sign_up_with_matching_passwords_gets_a_page(site, email, password):
 # --- the member's edit form -----------------------------------------------------------------------
 
 LISTING_FIELDS = [
-    "name",
-    "description",
-    "street",
-    "city",
-    "state",
-    "zip_code",
-    "phone",
-    "email",
-    "website",
-    "hours",
-    "medical_director",
-    "medical_director_credentials",
-    "first_visit",
-    "accepting_new_patients",
-    "offers_telehealth",
-    "conditions",
-    "insurance_carriers",
-    "languages",
+    *SCALAR_FIELDS,
+    *RELATED_FIELDS,
     "base",
     "keep_photos",
     "remove_logo",

@@ -15,7 +15,7 @@ from directory.ratelimit import allow, client_ip
 TOO_MANY = "Too many messages from your connection just now. Your text is kept below; please try again in an hour."
 
 
-def _allowed(request: HttpRequest, scope: str, key: str) -> bool:
+def _allowed(scope: str, key: str) -> bool:
     limit, per_seconds = settings.RATE_LIMITS[scope]
     return allow(scope, key, limit=limit, per_seconds=per_seconds)
 
@@ -29,7 +29,7 @@ def inquiry_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             return redirect("clinics:inquiry_sent", slug=clinic.slug)
-        if _allowed(request, "inquiry-ip", client_ip(request)) and _allowed(request, "inquiry-clinic", clinic.slug):
+        if _allowed("inquiry-ip", client_ip(request)) and _allowed("inquiry-clinic", clinic.slug):
             inquiry_create(
                 clinic=clinic,
                 name=form.cleaned_data["name"],
@@ -57,7 +57,7 @@ def report_new(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     form = ListingReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _allowed(request, "report-ip", client_ip(request)):
+        if _allowed("report-ip", client_ip(request)):
             report = form.save(commit=False)
             report.clinic = clinic
             report.save()
