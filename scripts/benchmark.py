@@ -1,6 +1,6 @@
 """Throughput and latency of the main pages against a trivial view, measured in the same run.
 
-Usage: make bench [CLINICS=100000] [DURATION=10] [CONNECTIONS=16] [WORKERS=2]
+Usage: make bench [CLINICS=100000] [DURATION=10] [CONNECTIONS=16] [WORKERS=2] [ONLY=clinic]
 
 Builds (once) a separate database `bench` on the embedded PostgreSQL - or uses BENCH_DATABASE_URL -
 with CLINICS demo clinics, starts gunicorn on 127.0.0.1 with production settings, and drives each
@@ -30,6 +30,7 @@ CLINICS = int(os.environ.get("CLINICS", "100000"))
 DURATION = int(os.environ.get("DURATION", "10"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
+ONLY = os.environ.get("ONLY", "")  # measure only the pages whose names contain this
 
 TRIVIAL = "trivial view (robots.txt)"
 PAGES = [
@@ -164,7 +165,11 @@ def main() -> None:
         "print(Guide.objects.published().first().get_absolute_url())",
         env=env,
     ).split()
-    pages = [(name, path or {"clinic page": clinic_url, "guide page": guide_url}[name]) for name, path in PAGES]
+    pages = [
+        (name, path or {"clinic page": clinic_url, "guide page": guide_url}[name])
+        for name, path in PAGES
+        if name == TRIVIAL or ONLY in name
+    ]
     queries = query_counts([path for _, path in pages], env)
 
     port = free_port()
