@@ -7,53 +7,125 @@ request recomputes. A request that read the old data before the commit stores it
 the old version, which nobody asks for again. The cache comes from settings (the database by
 default), so every app server sees the same versions.
 
-Only what is the same for every visitor goes in: computed data and HTML fragments without forms,
-CSRF tokens or anything about the user.
+Each process also keeps copies of recent entries in its own memory (the "local" cache). A copy is
+used only while its versions are the current shared ones, so it is never staler than the shared
+entry; it saves moving large pages out of the shared cache on every request.
+
+Some data changes with no save: a guide scheduled for later goes live when its time comes. A
+version can carry the time of the next such change (see `changes_by_itself`); once that time has
+passed, the first request to notice starts a new version.
+
+Only what is the same for every visitor goes in: computed data and HTML without CSRF tokens or
+anything about the user (`page_for_everyone` fills the token in per request).
 """
 
+import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.contrib import messages
+from django.core.cache import cache, caches
 from django.db import transaction
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 LISTINGS = "listings"
 GUIDES = "guides"
 # Pages show "verified in the last 12 months" and similar; an hour bounds how late that can turn.
 TIMEOUT = 60 * 60
+# Stands in for the visitor's CSRF token in a page cached for everyone.
+CSRF_SLOT = "csrf-token-slot"
 
 T = TypeVar("T")
+Version = tuple[str, float | None]  # a random id, and when the data next changes by itself (a timestamp)
 _batch = threading.local()
+_next_change: dict[str, Callable[[], datetime | None]] = {}
 
 
 def _version_key(name: str) -> str:
     return f"{name}-version"
 
 
+def changes_by_itself(name: str, next_change: Callable[[], datetime | None]) -> None:
+    """Register how to find when the data under `name` next changes without being saved."""
+    _next_change[name] = next_change
+
+
+def _new_version(name: str) -> Version:
+    when = _next_change[name]() if name in _next_change else None
+    return uuid.uuid4().hex, when.timestamp() if when else None
+
+
+def _still_current(version: Version) -> bool:
+    """False once the data's scheduled change has come (or for a version stored in an older format)."""
+    return isinstance(version, tuple) and (version[1] is None or version[1] > timezone.now().timestamp())
+
+
 def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,)) -> T:
     """The value under `key` if computed from the current data, else `compute()`, stored for next time.
 
-    One cache round trip on a hit. An exception in `compute` (an Http404, say) is not cached.
+    One shared-cache round trip on a hit. An exception in `compute` (an Http404, say) is not cached.
     """
+    local = caches["local"]
+    copy = local.get(key)
     version_keys = [_version_key(name) for name in depends_on]
-    found = cache.get_many([*version_keys, key])
+    found = cache.get_many(version_keys if copy else [*version_keys, key])
     versions = []
-    for version_key in version_keys:
+    for name, version_key in zip(depends_on, version_keys, strict=True):
         version = found.get(version_key)
-        if version is None:
-            version = uuid.uuid4().hex
+        if version is not None and not _still_current(version):
+            version = _new_version(name)
+            cache.set(version_key, version, None)
+        elif version is None:
+            version = _new_version(name)
             if not cache.add(version_key, version, None):
                 return compute()  # another process has just started this version: don't guess it
         versions.append(version)
-    entry = found.get(key)
-    if entry is not None and entry[0] == versions:
-        return entry[1]
-    value = compute()
-    cache.set(key, (versions, value), TIMEOUT)
-    return value
+    if copy and copy[0] == versions:
+        return copy[1]
+    entry = cache.get(key) if copy else found.get(key)
+    if entry is None or entry[0] != versions:
+        entry = (versions, compute())
+        cache.set(key, entry, TIMEOUT)
+    local.set(key, entry, TIMEOUT)
+    return entry[1]
+
+
+def page_for_everyone(
+    request: HttpRequest,
+    template: str,
+    context: Callable[[], dict],
+    *,
+    depends_on: tuple[str, ...] = (LISTINGS,),
+    parameters: tuple[str, ...] = (),
+) -> str:
+    """The page's HTML, cached whole for anonymous visitors: it must depend only on its URL and the data.
+
+    Each URL is cached apart, but only with the query `parameters` the page reads, so made-up ones
+    cannot fill the cache. A signed-in member, a visitor with a message waiting or a URL with
+    another parameter gets the page rendered for them. Either way any form's CSRF token is this
+    visitor's own, filled in after rendering.
+    """
+
+    def render() -> str:
+        return render_to_string(template, {**context(), "csrf_token": CSRF_SLOT}, request=request)
+
+    if request.user.is_authenticated or len(messages.get_messages(request)) or set(request.GET) - set(parameters):
+        html = render()
+    else:
+        html = cached(page_key(request.get_full_path()), render, depends_on=depends_on)
+    return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
+
+
+def page_key(full_path: str) -> str:
+    """Where the page at this path and query string is cached for everyone."""
+    return "page:" + hashlib.sha256(full_path.encode()).hexdigest()
 
 
 def data_changed(name: str) -> None:
@@ -61,7 +133,7 @@ def data_changed(name: str) -> None:
     if getattr(_batch, "names", None) is not None:
         _batch.names.add(name)
         return
-    transaction.on_commit(lambda: cache.set(_version_key(name), uuid.uuid4().hex, None))
+    transaction.on_commit(lambda: cache.set(_version_key(name), _new_version(name), None))
 
 
 @contextmanager
@@ -88,4 +160,4 @@ def guides_changed(**kwargs) -> None:
 def start_new_versions() -> None:
     """Make every cached entry stale, e.g. after a deploy that changes templates."""
     for name in (LISTINGS, GUIDES):
-        cache.set(_version_key(name), uuid.uuid4().hex, None)
+        cache.set(_version_key(name), _new_version(name), None)

@@ -1,7 +1,8 @@
 """Clinics, what they offer, and the reference data that search and guides share."""
 
 import uuid
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -422,22 +423,21 @@ class ClinicPageViews(models.Model):
         return f"{self.clinic_id} on {self.day}: {self.views}"
 
     @classmethod
-    def record(cls, clinic_id: int) -> None:
-        """Count one view of the clinic's public page today: one upsert, safe under concurrency.
+    def add(cls, views: Mapping[tuple[str, date], int]) -> None:
+        """Add views counted by clinic slug and day, all in one upsert; safe under concurrency.
 
-        Outside a transaction the statement commits by itself without waiting for the disk: a count
-        lost in a crash does not matter, and a page view then costs no flush. Inside a transaction
-        that choice would also apply to the caller's own writes, so there it commits as usual.
+        Slugs of clinics that no longer exist are left out.
         """
-        no_flush = " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush"
-        if connection.in_atomic_block:
-            no_flush = ""
+        slugs, days, counts = zip(*((slug, day, count) for (slug, day), count in views.items()), strict=True)
+        table = cls._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {cls._meta.db_table} (clinic_id, day, views) SELECT %s, %s, 1{no_flush} "  # noqa: S608 - fixed SQL
-                "ON CONFLICT (clinic_id, day) DO UPDATE SET views = EXCLUDED.views + "
-                f"{cls._meta.db_table}.views",
-                [clinic_id, timezone.localdate()],
+                f"INSERT INTO {table} (clinic_id, day, views) "  # noqa: S608 - fixed SQL, values are parameters
+                "SELECT clinic.id, counted.day, counted.views "
+                "FROM unnest(%s::text[], %s::date[], %s::integer[]) AS counted (slug, day, views) "
+                f"JOIN {Clinic._meta.db_table} AS clinic ON clinic.slug = counted.slug "
+                f"ON CONFLICT (clinic_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views",
+                [list(slugs), list(days), list(counts)],
             )
 
 

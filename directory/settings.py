@@ -128,18 +128,25 @@ DATABASES["default"].update(
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Nothing lives in one process's memory: the cache and sessions are in the database by
-# default, so several app servers can share one PostgreSQL.
+# The cache and sessions are in the database by default, so several app servers can share one
+# PostgreSQL. "local" holds each process's copies of shared entries, used only while the shared
+# versions say they are current (clinics/caching.py); nothing depends on what one process keeps.
 CACHES = {
     "default": {
         "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
         "LOCATION": env_str("CACHE_LOCATION", "django_cache"),
-    }
+    },
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 500)},
+    },
 }
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     # Django's default of 300 entries would have every new search evict an older one.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Clinic page views are added up in each process and written this often (clinics/pageviews.py).
+PAGE_VIEWS_FLUSH_SECONDS = env_int("PAGE_VIEWS_FLUSH_SECONDS", 10)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

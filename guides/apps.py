@@ -7,9 +7,10 @@ class GuidesConfig(AppConfig):
     verbose_name = "Guides"
 
     def ready(self) -> None:
-        from clinics.caching import guides_changed
+        from clinics.caching import GUIDES, changes_by_itself, guides_changed
         from guides.models import Guide
 
+        changes_by_itself(GUIDES, Guide.objects.next_going_live)
         post_save.connect(guides_changed, sender=Guide, dispatch_uid="guides_changed_save")
         post_delete.connect(guides_changed, sender=Guide, dispatch_uid="guides_changed_delete")
         for relation in [Guide.treatment_types, Guide.conditions]:

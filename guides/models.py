@@ -2,12 +2,13 @@
 
 import math
 from dataclasses import asdict
+from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Min, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,11 @@ class GuideQuerySet(models.QuerySet):
     def published(self) -> "GuideQuerySet":
         """Guides the public may read: published, and their publish time has come."""
         return self.filter(status=Guide.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def next_going_live(self) -> datetime | None:
+        """When the next guide scheduled for later goes live, if one is."""
+        scheduled = self.filter(status=Guide.Status.PUBLISHED, publish_at__gt=timezone.now())
+        return scheduled.aggregate(at=Min("publish_at"))["at"]
 
     def viewable_by(self, user: AbstractBaseUser | AnonymousUser) -> "GuideQuerySet":
         """Published guides, or every guide for staff who may view guides (the preview override)."""

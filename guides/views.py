@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clinics.caching import GUIDES, LISTINGS, cached
+from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.models import Clinic, Condition, Place, TreatmentType
 from clinics.views.search import CARD_DETAILS
 from guides.models import Guide, Topic
@@ -19,40 +19,52 @@ RELATED_GUIDES = 3
 
 def guide_list(request: HttpRequest, topic_slug: str | None = None) -> HttpResponse:
     """All published guides, newest first; on /guides/topic/<slug>/ only those about that topic."""
-    topic = _topic_or_404(topic_slug) if topic_slug else None
-    guides = Guide.objects.published()
-    if topic:
-        guides = guides.about(topic)
-    paginator = Paginator(guides, GUIDES_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (PageNotAnInteger, EmptyPage):
-        raise Http404("No such page of guides.") from None
-    treatment_types, conditions = _topics_with_guides()
-    return render(
-        request,
-        "guides/guide_list.html",
-        {"page": page, "topic": topic, "treatment_types": treatment_types, "conditions": conditions},
+
+    def context() -> dict:
+        topic = _topic_or_404(topic_slug) if topic_slug else None
+        guides = Guide.objects.published()
+        if topic:
+            guides = guides.about(topic)
+        paginator = Paginator(guides, GUIDES_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except (PageNotAnInteger, EmptyPage):
+            raise Http404("No such page of guides.") from None
+        treatment_types, conditions = _topics_with_guides()
+        return {"page": page, "topic": topic, "treatment_types": treatment_types, "conditions": conditions}
+
+    return HttpResponse(
+        page_for_everyone(
+            request, "guides/guide_list.html", context, depends_on=(LISTINGS, GUIDES), parameters=("page",)
+        )
     )
 
 
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    guide = get_object_or_404(
-        Guide.objects.viewable_by(request.user).prefetch_related("treatment_types", "conditions"), slug=slug
-    )
-    near = _place_from_zip(request.GET.get("near", ""))
-    related_clinics = _related_clinics(guide, near)
-    return render(
-        request,
-        "guides/guide_detail.html",
-        {
+    """The guide, with clinics offering its treatments (nearest first given a ZIP code) and related guides.
+
+    Staff who may view guides see drafts and scheduled guides too, as a preview; being signed in,
+    they never get or fill the page cached for everyone.
+    """
+
+    def context() -> dict:
+        guide = get_object_or_404(
+            Guide.objects.viewable_by(request.user).prefetch_related("treatment_types", "conditions"), slug=slug
+        )
+        near = _place_from_zip(request.GET.get("near", ""))
+        return {
             "guide": guide,
-            "related_clinics": related_clinics,
+            "related_clinics": _related_clinics(guide, near),
             "related_guides": guide.related_guides()[:RELATED_GUIDES],
             "near_query": request.GET.get("near", "")[:10],
             "near": near,
             "structured_data": _structured_data(guide),
-        },
+        }
+
+    return HttpResponse(
+        page_for_everyone(
+            request, "guides/guide_detail.html", context, depends_on=(LISTINGS, GUIDES), parameters=("near",)
+        )
     )
 
 

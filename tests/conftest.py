@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 
 
 @pytest.fixture(autouse=True)
@@ -10,11 +13,21 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_cache():
+    """Each test starts with no copies of cached entries in this process, as a new app server would."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+
+
 def pytest_configure(config):
-    """Close connections after each request: the live server's thread must not hold the test database open."""
+    """Settings for the whole run. Connections close after each request, so the live server's thread
+    does not hold the test database open."""
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    settings.PAGE_VIEWS_FLUSH_SECONDS = 0  # written at once, so a test can read the count after a request
 
 
 @pytest.fixture
@@ -27,3 +40,22 @@ def cache_versions(db):
     from clinics.caching import start_new_versions
 
     start_new_versions()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For tests that commit: put back what data migrations made and an earlier such test's flush removed.
+
+    serialized_rollback cannot do it once Playwright's event loop runs: the test then gets a fresh
+    database connection object, without the snapshot Django kept on the one that built the test
+    database. (The flush also empties these tables for ordinary tests, but pytest-django runs those
+    first.) Permissions come back by themselves through post_migrate after the flush.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    import_module("clinics.migrations.0002_reference_data").load(apps, None)
+    editors_migration = import_module("clinics.migrations.0006_staff_editors_group")
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.set(
+        Permission.objects.filter(content_type__app_label="clinics", codename__in=editors_migration.EDITOR_PERMISSIONS)
+    )

@@ -5,16 +5,17 @@ fixed, sorted by when the listing was last verified.
 """
 
 import hashlib
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
-from clinics.caching import cached
+from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
@@ -32,20 +33,23 @@ def _landing_search(**fixed: str) -> ClinicFilter:
     return ClinicFilter(data, queryset=Clinic.objects.published())
 
 
-def _render(request: HttpRequest, template: str, *, fixed: dict, crumbs: list, refine: dict, **context) -> HttpResponse:
-    """The page with its results; `refine` holds the parameters that open the same search on /clinics/."""
-    key = "landing-results:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return render(
-        request,
-        template,
-        {
-            **cached(key, lambda: _results(request, _landing_search(**fixed))),
-            "crumbs": crumbs,
-            "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
-            "refine_url": f"{reverse('clinics:list')}?{urlencode(refine)}",
-            **context,
-        },
+def _render(request: HttpRequest, template: str, context: Callable[[], dict]) -> HttpResponse:
+    """The landing page, cached whole for anonymous visitors; `context` is called only to render it."""
+    return HttpResponse(
+        page_for_everyone(request, template, context, depends_on=(LISTINGS, GUIDES), parameters=("page",))
     )
+
+
+def _landing(request: HttpRequest, *, fixed: dict, crumbs: list, refine: dict, **context) -> dict:
+    """The page's context with its results; `refine` holds the parameters that open the same search on /clinics/."""
+    key = "landing-results:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return {
+        **cached(key, lambda: _results(request, _landing_search(**fixed))),
+        "crumbs": crumbs,
+        "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
+        "refine_url": f"{reverse('clinics:list')}?{urlencode(refine)}",
+        **context,
+    }
 
 
 def _results(request: HttpRequest, search: ClinicFilter) -> dict:
@@ -69,17 +73,19 @@ def state_clinics(request: HttpRequest, state: str) -> HttpResponse:
     code = _state_code(state)
     if state != code.lower():
         return redirect("clinics:state", state=code.lower(), permanent=True)
-    cities = cached(f"state-cities:{code}", lambda: _cities(code))
     return _render(
         request,
         "clinics/landing_state.html",
-        fixed={"state": code},
-        crumbs=[HOME, ALL_CLINICS, (US_STATES[code], request.path)],
-        refine={"state": code},
-        state_code=code,
-        state_name=US_STATES[code],
-        cities=cities,
-        treatment_types=TreatmentType.objects.all(),
+        lambda: _landing(
+            request,
+            fixed={"state": code},
+            crumbs=[HOME, ALL_CLINICS, (US_STATES[code], request.path)],
+            refine={"state": code},
+            state_code=code,
+            state_name=US_STATES[code],
+            cities=cached(f"state-cities:{code}", lambda: _cities(code)),
+            treatment_types=TreatmentType.objects.all(),
+        ),
     )
 
 
@@ -96,61 +102,68 @@ def city_clinics(request: HttpRequest, state: str, city: str) -> HttpResponse:
     code = _state_code(state)
     if state != code.lower():
         return redirect("clinics:city", state=code.lower(), city=city, permanent=True)
-    names = cached(
-        f"state-city-names:{code}",
-        lambda: list(
-            Clinic.objects.published().filter(state=code).order_by().values_list("city", flat=True).distinct()
-        ),
-    )
-    name = next((name for name in names if slugify(name) == city), None)
-    if name is None:
-        raise Http404("No clinics listed in that city.")
-    state_path = reverse("clinics:state", args=[code.lower()])
-    return _render(
-        request,
-        "clinics/landing_city.html",
-        fixed={"state": code, "city": name},
-        crumbs=[HOME, ALL_CLINICS, (US_STATES[code], state_path), (name, request.path)],
-        refine={"where": f"{name}, {code}"},
-        state_code=code,
-        state_name=US_STATES[code],
-        city=name,
-        treatment_types=TreatmentType.objects.all(),
-    )
+
+    def context() -> dict:
+        names = cached(
+            f"state-city-names:{code}",
+            lambda: list(
+                Clinic.objects.published().filter(state=code).order_by().values_list("city", flat=True).distinct()
+            ),
+        )
+        name = next((name for name in names if slugify(name) == city), None)
+        if name is None:
+            raise Http404("No clinics listed in that city.")
+        state_path = reverse("clinics:state", args=[code.lower()])
+        return _landing(
+            request,
+            fixed={"state": code, "city": name},
+            crumbs=[HOME, ALL_CLINICS, (US_STATES[code], state_path), (name, request.path)],
+            refine={"where": f"{name}, {code}"},
+            state_code=code,
+            state_name=US_STATES[code],
+            city=name,
+            treatment_types=TreatmentType.objects.all(),
+        )
+
+    return _render(request, "clinics/landing_city.html", context)
 
 
 def treatment_clinics(request: HttpRequest, slug: str) -> HttpResponse:
-    treatment = get_object_or_404(TreatmentType, slug=slug)
-    prices = cached(
-        f"treatment-prices:{treatment.pk}",
-        lambda: ClinicTreatment.objects.filter(
-            treatment_type=treatment, clinic__status=Clinic.Status.PUBLISHED
-        ).aggregate(low=Min("price_min"), high=Max("price_max"), clinics=Count("pk")),
-    )
-    return _render(
-        request,
-        "clinics/landing_treatment.html",
-        fixed={"treatment": slug},
-        crumbs=[HOME, ALL_CLINICS, (treatment.name, request.path)],
-        refine={"treatment": slug},
-        treatment=treatment,
-        prices=prices,
-        guides=Guide.objects.published().about(treatment)[:3],
-        treatment_types=TreatmentType.objects.exclude(pk=treatment.pk),
-        conditions=Condition.objects.order_by("-group", "name"),
-    )
+    def context() -> dict:
+        treatment = get_object_or_404(TreatmentType, slug=slug)
+        prices = cached(
+            f"treatment-prices:{treatment.pk}",
+            lambda: ClinicTreatment.objects.filter(
+                treatment_type=treatment, clinic__status=Clinic.Status.PUBLISHED
+            ).aggregate(low=Min("price_min"), high=Max("price_max"), clinics=Count("pk")),
+        )
+        return _landing(
+            request,
+            fixed={"treatment": slug},
+            crumbs=[HOME, ALL_CLINICS, (treatment.name, request.path)],
+            refine={"treatment": slug},
+            treatment=treatment,
+            prices=prices,
+            guides=Guide.objects.published().about(treatment)[:3],
+            treatment_types=TreatmentType.objects.exclude(pk=treatment.pk),
+            conditions=Condition.objects.order_by("-group", "name"),
+        )
+
+    return _render(request, "clinics/landing_treatment.html", context)
 
 
 def condition_clinics(request: HttpRequest, slug: str) -> HttpResponse:
-    condition = get_object_or_404(Condition, slug=slug)
-    return _render(
-        request,
-        "clinics/landing_condition.html",
-        fixed={"condition": slug},
-        crumbs=[HOME, ALL_CLINICS, (condition.name, request.path)],
-        refine={"condition": slug},
-        condition=condition,
-        guides=Guide.objects.published().about(condition)[:3],
-        treatment_types=TreatmentType.objects.all(),
-        conditions=Condition.objects.filter(group=condition.group).exclude(pk=condition.pk),
-    )
+    def context() -> dict:
+        condition = get_object_or_404(Condition, slug=slug)
+        return _landing(
+            request,
+            fixed={"condition": slug},
+            crumbs=[HOME, ALL_CLINICS, (condition.name, request.path)],
+            refine={"condition": slug},
+            condition=condition,
+            guides=Guide.objects.published().about(condition)[:3],
+            treatment_types=TreatmentType.objects.all(),
+            conditions=Condition.objects.filter(group=condition.group).exclude(pk=condition.pk),
+        )
+
+    return _render(request, "clinics/landing_condition.html", context)

@@ -1,26 +1,25 @@
 import uuid
 
-from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
-from clinics.caching import GUIDES, LISTINGS, cached
+from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.forms import InquiryForm, ListingReportForm
-from clinics.models import Clinic, ClinicPageViews, ClinicPhoto, ClinicTreatment, Condition, TreatmentType
+from clinics.models import Clinic, ClinicPhoto, ClinicTreatment, Condition, TreatmentType
+from clinics.pageviews import count_view
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
 from guides.models import Guide
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinics/home.html", cached("home-page", _home_data))
+    return HttpResponse(page_for_everyone(request, "clinics/home.html", lambda: cached("home-page", _home_data)))
 
 
 def _home_data() -> dict:
@@ -40,39 +39,23 @@ def _home_data() -> dict:
     }
 
 
-# Stand-ins for the per-visitor tokens in a clinic page cached whole for anonymous visitors.
-CSRF_SLOT = "csrf-token-slot"
+# Stands in for the inquiry form's per-visitor submission token in a page cached for everyone.
 SUBMISSION_SLOT = "submission-token-slot"
 
 
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One page for every anonymous visitor, cached whole; only the two form tokens are made per request.
+    """One page for every anonymous visitor, cached whole; the form tokens are made per request."""
 
-    A signed-in member, a visitor with a message waiting (after reporting an error, say) or any query
-    parameter gets the page rendered for them, around the same cached listing parts.
-    """
-    if request.user.is_authenticated or len(messages.get_messages(request)) or request.GET:
-        listing = _clinic_listing(request, slug)
-        ClinicPageViews.record(listing["clinic"].pk)
-        return render(
-            request,
-            "clinics/clinic_detail.html",
-            {**listing, "inquiry_form": InquiryForm(), "report_form": ListingReportForm()},
-        )
-
-    def render_for_everyone() -> tuple[int, str]:
-        listing = _clinic_listing(request, slug)
-        context = {
-            **listing,
+    def context() -> dict:
+        return {
+            **_clinic_listing(request, slug),
             "inquiry_form": InquiryForm(initial={"submission_token": SUBMISSION_SLOT}),
             "report_form": ListingReportForm(),
-            "csrf_token": CSRF_SLOT,
         }
-        return listing["clinic"].pk, render_to_string("clinics/clinic_detail.html", context, request=request)
 
-    clinic_pk, html = cached(f"clinic-page-html:{slug}", render_for_everyone, depends_on=(LISTINGS, GUIDES))
-    ClinicPageViews.record(clinic_pk)
-    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)).replace(SUBMISSION_SLOT, str(uuid.uuid4())))
+    html = page_for_everyone(request, "clinics/clinic_detail.html", context, depends_on=(LISTINGS, GUIDES))
+    count_view(slug)
+    return HttpResponse(html.replace(SUBMISSION_SLOT, str(uuid.uuid4())))
 
 
 def _clinic_listing(request: HttpRequest, slug: str) -> dict:

@@ -6,12 +6,11 @@ import math
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from clinics.caching import cached
-from clinics.filters import ClinicFilter
+from clinics.caching import cached, page_for_everyone
+from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic, ClinicTreatment
 
 CLINICS_PER_PAGE = 20
@@ -51,10 +50,24 @@ def results_page(request: HttpRequest, results: QuerySet) -> Page:
         raise Http404("No such page of clinics.") from None
 
 
+# The query parameters the search page reads; any other makes it render for that request alone.
+SEARCH_PARAMETERS = (*ClinicSearchForm.base_fields, *ClinicFilter.base_filters, "page")
+
+
 def clinic_search(request: HttpRequest) -> HttpResponse:
-    """The search page; its body depends only on the query string and the listings, so it is cached."""
+    """The search page; it depends only on the query string and the listings, so it is cached.
+
+    The body is cached apart too, for members, who get the rest of the page rendered for them.
+    """
     key = "search-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return render(request, "clinics/search.html", cached(key, lambda: _search_body(request)))
+    return HttpResponse(
+        page_for_everyone(
+            request,
+            "clinics/search.html",
+            lambda: cached(key, lambda: _search_body(request)),
+            parameters=SEARCH_PARAMETERS,
+        )
+    )
 
 
 def _search_body(request: HttpRequest) -> dict:

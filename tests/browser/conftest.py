@@ -2,10 +2,8 @@
 
 import os
 import shutil
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # ordinary synchronous code, which Django would otherwise refuse next to a running loop.
@@ -52,19 +50,5 @@ def page(browser, live_server):
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """Put back what data migrations made and an earlier live-server test's flush removed.
-
-    serialized_rollback cannot do it once Playwright's event loop runs: the test then gets a fresh
-    database connection object, without the snapshot Django kept on the one that built the test
-    database. (The flush also empties these tables for ordinary tests, but pytest-django runs those
-    first.) Permissions come back by themselves through post_migrate after the flush.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    import_module("clinics.migrations.0002_reference_data").load(apps, None)
-    editors_migration = import_module("clinics.migrations.0006_staff_editors_group")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="clinics", codename__in=editors_migration.EDITOR_PERMISSIONS)
-    )
+def _reference_data(reference_data):
+    """Every browser test runs against a live server, so after earlier tests' flushes."""

@@ -1,10 +1,16 @@
-"""Cached pages and counts change as soon as a change to a listing or a guide commits."""
+"""Cached pages and counts change as soon as a change to a listing or a guide commits, or a guide's time comes."""
 
 import re
+from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache, caches
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
+from clinics.caching import page_key
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.services import clinic_mark_verified
 from tests.factories import make_clinic, make_guide
@@ -82,3 +88,59 @@ def test_two_visitors_never_share_a_csrf_or_submission_token():
     tokens = [re.findall(r'name="(?:csrfmiddlewaretoken|submission_token)" value="([^"]+)"', page) for page in pages]
     assert len(tokens[0]) == 3  # the inquiry form's two tokens and the report form's CSRF token
     assert not set(tokens[0]) & set(tokens[1])
+
+
+def test_a_guide_scheduled_for_later_shows_on_cached_pages_when_its_time_comes(client):
+    clinic = make_clinic(treatments={"spravato": (600, 900)})
+    make_guide(title="Out Already", treatments=["spravato"])
+    make_guide(title="Coming Soon", treatments=["spravato"], publish_at=timezone.now() + timedelta(hours=2))
+    pages = [clinic.get_absolute_url(), "/treatments/spravato/", "/guides/"]
+    for path in pages:
+        page = client.get(path).content.decode()
+        assert "Out Already" in page and "Coming Soon" not in page
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(hours=2, seconds=1)):
+        for path in pages:
+            assert "Coming Soon" in client.get(path).content.decode()
+
+
+def test_another_app_server_uses_the_shared_page_without_rendering_it_again(client, django_assert_num_queries):
+    clinic = make_clinic()
+    first = client.get("/clinics/tx/").content
+    caches["local"].clear()  # as in a process that has not served the page yet
+    with django_assert_num_queries(1):  # the versions and the page, in one read
+        assert client.get("/clinics/tx/").content == first
+    assert clinic.name.encode() in first
+
+
+def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(client):
+    clinic = make_clinic()
+    for path in [f"{clinic.get_absolute_url()}?utm_source=mail", "/clinics/?q=clinic&made_up=1", "/?ref=x"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        assert cache.get(page_key(response.wsgi_request.get_full_path())) is None
+    response = client.get("/clinics/?q=clinic")
+    assert cache.get(page_key(response.wsgi_request.get_full_path())) is not None
+
+
+def test_signed_in_members_and_visitors_with_a_message_never_get_or_fill_the_page_cached_for_everyone(
+    client, django_user_model
+):
+    clinic = make_clinic()
+    assert b"Clinic sign-in" in client.get("/").content  # now cached for everyone
+    member = django_user_model.objects.create_user("member", "member@example.com", "a-long-test-password")
+    client.force_login(member)
+    assert b"Dashboard" in client.get("/").content
+    client.logout()
+    assert b"Dashboard" not in client.get("/").content
+
+    report = {"part": "closed", "note": "The clinic closed last month.", "reporter_email": ""}
+    response = client.post(reverse("clinics:report", args=[clinic.slug]), report, follow=True)
+    assert response.redirect_chain and b'class="wrap messages"' in response.content
+    assert b'class="wrap messages"' not in client.get(clinic.get_absolute_url()).content
+
+
+def test_versions_stored_by_an_older_release_are_replaced_not_trusted(client):
+    clinic = make_clinic(name="Fresh Name Clinic")
+    cache.set("listings-version", "0123abcd", None)  # the format before versions carried a time
+    assert b"Fresh Name Clinic" in client.get(clinic.get_absolute_url()).content
+    assert isinstance(cache.get("listings-version"), tuple)

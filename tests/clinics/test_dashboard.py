@@ -102,11 +102,3 @@ def test_the_claim_link_include_points_to_the_claim_page(clinic):
     html = render_to_string("includes/claim_link.html", {"clinic": clinic})
     assert "Is this your clinic?" in html
     assert f'href="/manage/clinics/{clinic.slug}/claim/"' in html
-
-
-def test_page_views_are_counted_in_one_row_per_clinic_and_day(clinic, other_clinic):
-    for _ in range(3):
-        ClinicPageViews.record(clinic.pk)
-    ClinicPageViews.record(other_clinic.pk)
-    assert ClinicPageViews.objects.get(clinic=clinic).views == 3
-    assert ClinicPageViews.objects.count() == 2
