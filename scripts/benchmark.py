@@ -41,6 +41,11 @@ PAGES = [
         "/clinics/?where=10001&radius=50&treatment=iv-infusion&insurance=aetna&payment=superbill&sort=price",
     ),
     ("search: free text", "/clinics/?q=harbor+infusion"),  # matches about 1% of demo clinics
+    # Every request a ZIP code not asked for before, so nothing comes from the cache.
+    (
+        "search: a new ZIP each request, never cached",
+        "/clinics/?where={zip}&radius=50&treatment=iv-infusion&insurance=aetna&sort=price",
+    ),
     ("clinic page", None),  # filled in with a real clinic
     ("landing page: state", "/clinics/tx/"),
     ("landing page: treatment", "/treatments/spravato/"),
@@ -54,6 +59,20 @@ done = function(summary, latency, requests)
   io.write(string.format("BENCH %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency.max,
     errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+# Each of wrk's two threads asks for every other ZIP code in the list, never one asked for before.
+WRK_NEW_ZIP_EACH_REQUEST = """
+local zips = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("position", threads)
+  threads = threads + 1
+end
+function request()
+  position = position + 2
+  return wrk.format(nil, (string.gsub("%s", "{zip}", zips[position %% #zips + 1])))
 end
 """
 
@@ -117,13 +136,16 @@ def query_counts(paths: list[str], env: dict) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def wrk(url: str, report: Path, duration: int = DURATION) -> dict:
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "10s", "-s", str(report), url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def wrk(url: str, duration: int = DURATION, script: str = "") -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script + WRK_REPORT)
+        lua.flush()
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "10s", "-s", lua.name, url],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     requests, duration, p50, p95, slowest, status_errors, socket_errors = map(int, line.split()[1:])
     return {
@@ -156,20 +178,27 @@ def main() -> None:
         manage("load_places", env=env)
         manage("seed_demo", "--clinics", str(CLINICS), "--replace", env=env)
     manage("collectstatic", "--noinput", env=env)
-    clinic_url, guide_url = manage(
+    clinic_url, guide_url, *zips = manage(
         "shell",
         "--no-imports",
         "-c",
-        "from clinics.models import Clinic; from guides.models import Guide; "
+        "import random; from clinics.models import Clinic; from guides.models import Guide; "
         "print(Clinic.objects.published().order_by('pk').first().get_absolute_url()); "
-        "print(Guide.objects.published().first().get_absolute_url())",
+        "print(Guide.objects.published().first().get_absolute_url()); "
+        "zips = sorted(set(Clinic.objects.published().values_list('zip_code', flat=True))); "
+        "print(*random.Random(1).sample(zips, min(len(zips), 5000)))",
         env=env,
     ).split()
-    pages = [
-        (name, path or {"clinic page": clinic_url, "guide page": guide_url}[name])
-        for name, path in PAGES
-        if name == TRIVIAL or ONLY in name
-    ]
+    scripts = {}
+    pages = []
+    for name, path in PAGES:
+        if name != TRIVIAL and ONLY not in name:
+            continue
+        path = path or {"clinic page": clinic_url, "guide page": guide_url}[name]
+        if "{zip}" in path:  # the first ZIP code is counted and measured; wrk asks for the others
+            scripts[name] = WRK_NEW_ZIP_EACH_REQUEST % (",".join(f'"{z}"' for z in zips[1:]), path)
+            path = path.replace("{zip}", zips[0])
+        pages.append((name, path))
     queries = query_counts([path for _, path in pages], env)
 
     port = free_port()
@@ -204,21 +233,18 @@ def main() -> None:
             "| HTML KiB | errors |"
         )
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        with tempfile.NamedTemporaryFile("w", suffix=".lua") as report:
-            report.write(WRK_REPORT)
-            report.flush()
-            trivial_path = pages[0][1]
-            for name, path in pages:
-                size = len(urllib.request.urlopen(base + path, timeout=30).read())  # noqa: S310 - also warms up
-                trivial = wrk(base + trivial_path, Path(report.name), max(DURATION // 2, 1))
-                result = trivial if path == trivial_path else wrk(base + path, Path(report.name))
-                cold, warm = queries[path]
-                print(
-                    f"| {name} `{path}` | {result['rps']:.0f} | {trivial['rps']:.0f} "
-                    f"| {result['rps'] / trivial['rps']:.2f} | {result['p50_ms']:.1f} | {result['p95_ms']:.1f} "
-                    f"| {cold}/{warm} | {size / 1024:.1f} | {result['errors']} |",
-                    flush=True,
-                )
+        trivial_path = pages[0][1]
+        for name, path in pages:
+            size = len(urllib.request.urlopen(base + path, timeout=30).read())  # noqa: S310 - also warms up
+            trivial = wrk(base + trivial_path, max(DURATION // 2, 1))
+            result = trivial if path == trivial_path else wrk(base + path, script=scripts.get(name, ""))
+            cold, warm = queries[path]
+            print(
+                f"| {name} `{path}` | {result['rps']:.0f} | {trivial['rps']:.0f} "
+                f"| {result['rps'] / trivial['rps']:.2f} | {result['p50_ms']:.1f} | {result['p95_ms']:.1f} "
+                f"| {cold}/{warm} | {size / 1024:.1f} | {result['errors']} |",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -2,10 +2,12 @@
 
 import re
 from datetime import timedelta
+from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -144,3 +146,12 @@ def test_versions_stored_by_an_older_release_are_replaced_not_trusted(client):
     cache.set("listings-version", "0123abcd", None)  # the format before versions carried a time
     assert b"Fresh Name Clinic" in client.get(clinic.get_absolute_url()).content
     assert isinstance(cache.get("listings-version"), tuple)
+
+
+def test_expire_cache_makes_every_cached_page_render_afresh(client):
+    clinic = make_clinic(name="Before Release Clinic")
+    assert b"Before Release Clinic" in client.get(clinic.get_absolute_url()).content
+    Clinic.objects.filter(pk=clinic.pk).update(name="After Release Clinic")  # no signal, as a template change
+    assert b"Before Release Clinic" in client.get(clinic.get_absolute_url()).content
+    call_command("expire_cache", stdout=StringIO())
+    assert b"After Release Clinic" in client.get(clinic.get_absolute_url()).content
