@@ -1,18 +1,15 @@
-"""Clinics, what they offer, and the reference data that search and guides share."""
+"""Clinics, what they offer, their photos and page views, and the reference data that search and guides share."""
 
 import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
-from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from simple_history import register
@@ -135,6 +132,8 @@ class ClinicQuerySet(models.QuerySet):
         """Clinics where the user is an owner, who may manage the clinic's members."""
         if not user.is_authenticated:
             return self.none()
+        from clinics.models.staff import Membership  # staff.py builds on this module
+
         return self.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
 
 
@@ -282,133 +281,6 @@ class ClinicTreatment(models.Model):
         return self.price_min * sessions, self.price_max * sessions
 
 
-# Clinic staff: memberships, claims, pending changes and page views.
-
-
-class Membership(models.Model):
-    """A user who may propose changes to a clinic's listing."""
-
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        STAFF = "staff", "Staff"
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships")
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["clinic", "role", "created_at"]
-        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="membership_once_per_clinic")]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
-
-
-class Claim(models.Model):
-    """A user's request to manage an existing listing."""
-
-    class Status(models.TextChoices):
-        AWAITING_EMAIL = "awaiting_email", "Waiting for e-mail confirmation"
-        PENDING = "pending", "Waiting for an editor"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-
-    OPEN = [Status.AWAITING_EMAIL, Status.PENDING]
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claims")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_claims")
-    status = models.CharField(max_length=20, choices=Status.choices)
-    note = models.TextField(blank=True, max_length=1000, help_text="Who you are at the clinic, for the editor.")
-    email = models.EmailField(blank=True, help_text="The address at the clinic's domain the link was sent to.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField(blank=True, help_text="Why it was rejected; sent to the claimant.")
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "user"], condition=Q(status__in=["awaiting_email", "pending"]), name="claim_one_open"
-            ),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="claim_rejection_reason"),
-        ]
-        permissions = [("review_claim", "Can approve or reject claims")]
-
-    def __str__(self) -> str:
-        return f"Claim of {self.clinic} by {self.user}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN
-
-
-class ChangeRequestQuerySet(models.QuerySet):
-    def pending(self) -> "ChangeRequestQuerySet":
-        return self.filter(status=ChangeRequest.Status.PENDING)
-
-    def visible_to(self, user) -> "ChangeRequestQuerySet":
-        """Changes to the clinics the user is a member of."""
-        return self.filter(clinic__in=Clinic.objects.editable_by(user))
-
-
-class ChangeRequest(models.Model):
-    """Proposed listing values from a member, waiting for an editor; the public page keeps the old ones.
-
-    `base` is the listing as the member saw it and `base_version` its `updated_at` then, so an
-    editor (and the member) can see, field by field, what changed underneath the proposal.
-    """
-
-    class Kind(models.TextChoices):
-        EDIT = "edit", "Edit"
-        NEW_LISTING = "new", "New listing"
-        CONFIRMATION = "confirm", "Details confirmed"  # nothing changes; approving re-verifies
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="change_requests")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    proposed = models.JSONField(help_text="The listing's values as proposed.")
-    base = models.JSONField(help_text="The listing's values when the member started editing.")
-    base_version = models.DateTimeField(help_text="The listing's 'updated' time when the member started editing.")
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="proposed_changes"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_changes"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True, help_text="Why it was rejected; sent to the member.")
-
-    objects = ChangeRequestQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "proposed_by"], condition=Q(status="pending"), name="changerequest_one_pending"
-            ),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="changerequest_reason"),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"], name="changerequest_queue")]
-        permissions = [("review_changerequest", "Can approve or reject listing changes")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.clinic} #{self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("owner:change_detail", args=[self.clinic.slug, self.pk])
-
-
 class ClinicPageViews(models.Model):
     """Page views of a clinic per day: one counter row, not one row per view."""
 
@@ -489,84 +361,6 @@ class ClinicPhoto(models.Model):
         return f"{self.get_kind_display()} #{self.pk} of {self.clinic_id}"
 
 
-INQUIRY_MESSAGE_MAX_LENGTH = 2000
-
-
-class InquiryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "InquiryQuerySet":
-        """Inquiries to clinics the user is a member of."""
-        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk"))
-
-
-class Inquiry(models.Model):
-    """A patient's message to a clinic. Health information: never logged, purged after retention."""
-
-    class Delivery(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENT = "sent", "Sent by e-mail"
-        FAILED = "failed", "Gave up after several tries"
-        NO_ADDRESS = "no_address", "Clinic has no e-mail address; dashboard only"
-
-    MESSAGE_MAX_LENGTH = INQUIRY_MESSAGE_MAX_LENGTH
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="inquiries")
-    name = models.CharField(max_length=100)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
-    consent = models.BooleanField()
-    # One per rendered form, so a double submit stores one inquiry.
-    submission_token = models.UUIDField(unique=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.PENDING)
-    delivery_attempts = models.PositiveSmallIntegerField(default=0)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InquiryQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name_plural = "inquiries"
-        indexes = [models.Index(fields=["clinic", "-created_at"], name="inquiry_clinic_newest")]
-        constraints = [
-            models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="inquiry_has_contact"),
-            models.CheckConstraint(condition=Q(consent=True), name="inquiry_has_consent"),
-            models.CheckConstraint(
-                condition=Q(LessThanOrEqual(Length("message"), INQUIRY_MESSAGE_MAX_LENGTH)) & ~Q(message=""),
-                name="inquiry_message_length",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Inquiry {self.pk} to {self.clinic}"
-
-
-class ListingReport(models.Model):
-    """A visitor's note that something on a clinic's page is wrong, for editors to check."""
-
-    class Part(models.TextChoices):
-        PRICE = "price", "A price is wrong"
-        INSURANCE = "insurance", "Insurance or payment details are wrong"
-        CLOSED = "closed", "The clinic has closed or moved"
-        CONTACT = "contact", "Phone, website or address is wrong"
-        OTHER = "other", "Something else"
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reports")
-    part = models.CharField(max_length=12, choices=Part.choices)
-    note = models.TextField(max_length=1000)
-    reporter_email = models.EmailField(blank=True, help_text="Optional, if the editors may ask a question.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["resolved_at", "-created_at"], name="report_open_newest")]
-
-    def __str__(self) -> str:
-        return f"{self.get_part_display()} - {self.clinic}"
-
-
 # Every saved version of a listing and its treatments, with who saved it (the approving editor).
 register(
     Clinic,
@@ -574,33 +368,3 @@ register(
     m2m_fields=["conditions", "insurance_carriers", "languages"],
 )
 register(ClinicTreatment)
-
-
-class QueuedEmail(models.Model):
-    """An e-mail to a staff member or account holder that has not gone out yet.
-
-    Notifications and account e-mails are stored here first and deleted once sent, so a mail
-    server outage delays them instead of losing them; `send_queued_mail` retries. Patient
-    inquiries never come here: their health information stays in Inquiry, which is purged.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        FAILED = "failed", "Gave up after several tries"
-
-    to = ArrayField(models.EmailField())
-    from_email = models.CharField(max_length=254, blank=True)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    html_body = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="queuedemail_status_age")]
-
-    def __str__(self) -> str:
-        return self.subject

@@ -1,0 +1,41 @@
+"""The clinics app's models, in one module per feature."""
+
+from clinics.models.contact import INQUIRY_MESSAGE_MAX_LENGTH, Inquiry, ListingReport, QueuedEmail
+from clinics.models.listings import (
+    STATE_VALIDATOR,
+    VERIFIED_FRESH_FOR,
+    ZIP_VALIDATOR,
+    Clinic,
+    ClinicPageViews,
+    ClinicPhoto,
+    ClinicTreatment,
+    Condition,
+    InsuranceCarrier,
+    Language,
+    Place,
+    TreatmentType,
+)
+from clinics.models.listings import _image_path as _image_path  # migration 0005 names clinics.models._image_path
+from clinics.models.staff import ChangeRequest, Claim, Membership
+
+__all__ = [
+    "INQUIRY_MESSAGE_MAX_LENGTH",
+    "STATE_VALIDATOR",
+    "VERIFIED_FRESH_FOR",
+    "ZIP_VALIDATOR",
+    "ChangeRequest",
+    "Claim",
+    "Clinic",
+    "ClinicPageViews",
+    "ClinicPhoto",
+    "ClinicTreatment",
+    "Condition",
+    "Inquiry",
+    "InsuranceCarrier",
+    "Language",
+    "ListingReport",
+    "Membership",
+    "Place",
+    "QueuedEmail",
+    "TreatmentType",
+]

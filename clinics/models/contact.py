@@ -1,0 +1,116 @@
+"""What reaches people: patient inquiries, reports of wrong listings, and queued staff e-mail."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from clinics.models.listings import Clinic
+
+INQUIRY_MESSAGE_MAX_LENGTH = 2000
+
+
+class InquiryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "InquiryQuerySet":
+        """Inquiries to clinics the user is a member of."""
+        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk"))
+
+
+class Inquiry(models.Model):
+    """A patient's message to a clinic. Health information: never logged, purged after retention."""
+
+    class Delivery(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent by e-mail"
+        FAILED = "failed", "Gave up after several tries"
+        NO_ADDRESS = "no_address", "Clinic has no e-mail address; dashboard only"
+
+    MESSAGE_MAX_LENGTH = INQUIRY_MESSAGE_MAX_LENGTH
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="inquiries")
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    consent = models.BooleanField()
+    # One per rendered form, so a double submit stores one inquiry.
+    submission_token = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    delivery = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.PENDING)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "inquiries"
+        indexes = [models.Index(fields=["clinic", "-created_at"], name="inquiry_clinic_newest")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="inquiry_has_contact"),
+            models.CheckConstraint(condition=Q(consent=True), name="inquiry_has_consent"),
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("message"), INQUIRY_MESSAGE_MAX_LENGTH)) & ~Q(message=""),
+                name="inquiry_message_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inquiry {self.pk} to {self.clinic}"
+
+
+class ListingReport(models.Model):
+    """A visitor's note that something on a clinic's page is wrong, for editors to check."""
+
+    class Part(models.TextChoices):
+        PRICE = "price", "A price is wrong"
+        INSURANCE = "insurance", "Insurance or payment details are wrong"
+        CLOSED = "closed", "The clinic has closed or moved"
+        CONTACT = "contact", "Phone, website or address is wrong"
+        OTHER = "other", "Something else"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="reports")
+    part = models.CharField(max_length=12, choices=Part.choices)
+    note = models.TextField(max_length=1000)
+    reporter_email = models.EmailField(blank=True, help_text="Optional, if the editors may ask a question.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["resolved_at", "-created_at"], name="report_open_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()} - {self.clinic}"
+
+
+class QueuedEmail(models.Model):
+    """An e-mail to a staff member or account holder that has not gone out yet.
+
+    Notifications and account e-mails are stored here first and deleted once sent, so a mail
+    server outage delays them instead of losing them; `send_queued_mail` retries. Patient
+    inquiries never come here: their health information stays in Inquiry, which is purged.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        FAILED = "failed", "Gave up after several tries"
+
+    to = ArrayField(models.EmailField())
+    from_email = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="queuedemail_status_age")]
+
+    def __str__(self) -> str:
+        return self.subject

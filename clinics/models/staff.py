@@ -1,0 +1,132 @@
+"""Clinic staff: memberships, claims on a listing, and the changes they propose."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from clinics.models.listings import Clinic
+
+
+class Membership(models.Model):
+    """A user who may propose changes to a clinic's listing."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        STAFF = "staff", "Staff"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["clinic", "role", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="membership_once_per_clinic")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
+
+
+class Claim(models.Model):
+    """A user's request to manage an existing listing."""
+
+    class Status(models.TextChoices):
+        AWAITING_EMAIL = "awaiting_email", "Waiting for e-mail confirmation"
+        PENDING = "pending", "Waiting for an editor"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    OPEN = [Status.AWAITING_EMAIL, Status.PENDING]
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_claims")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True, max_length=1000, help_text="Who you are at the clinic, for the editor.")
+    email = models.EmailField(blank=True, help_text="The address at the clinic's domain the link was sent to.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True, help_text="Why it was rejected; sent to the claimant.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "user"], condition=Q(status__in=["awaiting_email", "pending"]), name="claim_one_open"
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="claim_rejection_reason"),
+        ]
+        permissions = [("review_claim", "Can approve or reject claims")]
+
+    def __str__(self) -> str:
+        return f"Claim of {self.clinic} by {self.user}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def pending(self) -> "ChangeRequestQuerySet":
+        return self.filter(status=ChangeRequest.Status.PENDING)
+
+    def visible_to(self, user) -> "ChangeRequestQuerySet":
+        """Changes to the clinics the user is a member of."""
+        return self.filter(clinic__in=Clinic.objects.editable_by(user))
+
+
+class ChangeRequest(models.Model):
+    """Proposed listing values from a member, waiting for an editor; the public page keeps the old ones.
+
+    `base` is the listing as the member saw it and `base_version` its `updated_at` then, so an
+    editor (and the member) can see, field by field, what changed underneath the proposal.
+    """
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edit"
+        NEW_LISTING = "new", "New listing"
+        CONFIRMATION = "confirm", "Details confirmed"  # nothing changes; approving re-verifies
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed = models.JSONField(help_text="The listing's values as proposed.")
+    base = models.JSONField(help_text="The listing's values when the member started editing.")
+    base_version = models.DateTimeField(help_text="The listing's 'updated' time when the member started editing.")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="proposed_changes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviewed_changes"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected; sent to the member.")
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "proposed_by"], condition=Q(status="pending"), name="changerequest_one_pending"
+            ),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="changerequest_reason"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="changerequest_queue")]
+        permissions = [("review_changerequest", "Can approve or reject listing changes")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.clinic} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("owner:change_detail", args=[self.clinic.slug, self.pk])
