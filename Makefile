@@ -28,7 +28,14 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+# axe-core for the accessibility tests, from the npm registry (npm from Debian if the machine lacks it).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed $(AXE)
 	scripts/ensure-chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
