@@ -31,6 +31,10 @@ class NearForm(forms.Form):
         error_messages={"max_length": UNREADABLE_PLACE, "null_characters_not_allowed": UNREADABLE_PLACE},
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.place_suggestions: list[str] = []
+
     def clean_near(self) -> Location | None:
         text = self.cleaned_data["near"]
         if not text:
@@ -38,4 +42,5 @@ class NearForm(forms.Form):
         try:
             return locate(text)
         except PlaceNotFound as error:
+            self.place_suggestions = error.suggestions
             raise forms.ValidationError(str(error), code="unknown_place") from None

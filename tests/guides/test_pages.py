@@ -293,6 +293,27 @@ def test_an_unknown_place_keeps_the_page_and_the_text_and_says_so(client, places
     assert related_names(response) == ["Downtown"]
 
 
+def test_a_misspelt_city_is_offered_the_real_one(client, places):
+    guide = make_guide(treatments=["iv-infusion"])
+
+    page = client.get(guide.get_absolute_url(), {"near": "Austn, TX"}).content.decode()
+
+    assert '<a href="?near=Austin%2C+TX#related-clinics-heading">Austin, TX</a>' in page
+
+
+def test_a_city_in_several_states_asks_which_one(client, places):
+    guide = make_guide(treatments=["iv-infusion"])
+
+    response = client.get(guide.get_absolute_url(), {"near": "austin"})
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "in several states. Which one do you mean?" in page
+    assert 'value="austin"' in page
+    assert '<a href="?near=Austin%2C+MN#related-clinics-heading">Austin, MN</a>' in page
+    assert '<a href="?near=Austin%2C+TX#related-clinics-heading">Austin, TX</a>' in page
+
+
 @pytest.mark.parametrize(
     "near", ["7" * 500, "Austin, TX " * 20, "<script>", "a\x00b", "١٢٣٤٥", "%", ",", "'; DROP TABLE x; --"]
 )
