@@ -1,7 +1,12 @@
 from django import forms
 
+from clinics.places import Location, PlaceNotFound, locate
 from guides.images import ReencodedImageField
 from guides.models import Guide
+
+# As long as the clinic search accepts: room for any US city and state.
+NEAR_MAX_LENGTH = 100
+UNREADABLE_PLACE = "We could not find that place. Try a five-digit ZIP code or “City, ST”."
 
 
 class GuideAdminForm(forms.ModelForm):
@@ -14,3 +19,28 @@ class GuideAdminForm(forms.ModelForm):
             "status", "publish_at",
         ]  # fmt: skip
         field_classes = {"hero_image": ReencodedImageField}
+
+
+class NearForm(forms.Form):
+    """Where a guide's clinics are sorted from: a ZIP code, "City, ST" or a city name, geocoded while validating."""
+
+    near = forms.CharField(
+        max_length=NEAR_MAX_LENGTH,
+        required=False,
+        # Too long, or with a NUL byte PostgreSQL would refuse: no place, and no need to say more.
+        error_messages={"max_length": UNREADABLE_PLACE, "null_characters_not_allowed": UNREADABLE_PLACE},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.place_suggestions: list[str] = []
+
+    def clean_near(self) -> Location | None:
+        text = self.cleaned_data["near"]
+        if not text:
+            return None
+        try:
+            return locate(text)
+        except PlaceNotFound as error:
+            self.place_suggestions = error.suggestions
+            raise forms.ValidationError(str(error), code="unknown_place") from None

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
-from clinics.models import Clinic, Condition, Place, TreatmentType
+from clinics.models import Clinic, Condition, TreatmentType
+from clinics.places import Location
 from clinics.views.search import CARD_DETAILS
+from guides.forms import NEAR_MAX_LENGTH, NearForm
 from guides.models import Guide, Topic
 
 GUIDES_PER_PAGE = 12
@@ -41,7 +43,7 @@ def guide_list(request: HttpRequest, topic_slug: str | None = None) -> HttpRespo
 
 
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """The guide, with clinics offering its treatments (nearest first given a ZIP code) and related guides.
+    """The guide, with clinics offering its treatments (nearest first given a place) and related guides.
 
     Staff who may view guides see drafts and scheduled guides too, as a preview; being signed in,
     they never get or fill the page cached for everyone.
@@ -51,12 +53,14 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
         guide = get_object_or_404(
             Guide.objects.viewable_by(request.user).prefetch_related("treatment_types", "conditions"), slug=slug
         )
-        near = _place_from_zip(request.GET.get("near", ""))
+        near_form = NearForm(request.GET)
+        near = near_form.cleaned_data["near"] if near_form.is_valid() else None
         return {
             "guide": guide,
             "related_clinics": _related_clinics(guide, near),
             "related_guides": guide.related_guides()[:RELATED_GUIDES],
-            "near_query": request.GET.get("near", "")[:10],
+            "near_form": near_form,
+            "near_query": request.GET.get("near", "")[:NEAR_MAX_LENGTH],
             "near": near,
             "structured_data": _structured_data(guide),
         }
@@ -68,8 +72,8 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _related_clinics(guide: Guide, near: Place | None) -> list[Clinic]:
-    """The first related clinics (nearest first with a ZIP), ready for their cards; choosing them reads
+def _related_clinics(guide: Guide, near: Location | None) -> list[Clinic]:
+    """The first related clinics (nearest first given a place), ready for their cards; choosing them reads
     most listings, so the chosen clinics are cached with what their cards show."""
 
     def choose() -> list[Clinic]:
@@ -80,7 +84,10 @@ def _related_clinics(guide: Guide, near: Place | None) -> list[Clinic]:
         chosen = Clinic.objects.filter(pk__in=ids).prefetch_related(*CARD_DETAILS)
         return sorted(chosen, key=lambda clinic: ids.index(clinic.pk))
 
-    key = f"guide-related-clinics:{guide.pk}:{near.zip_code if near else ''}"
+    # The order depends on the point alone, so every spelling of a place ("Austin, TX", "austin tx")
+    # shares one entry; repr() keeps every digit of the coordinates, so different points never share one.
+    point = f"{near.latitude!r},{near.longitude!r}" if near else ""
+    key = f"guide-related-clinics:{guide.pk}:{point}"
     return cached(key, choose, depends_on=(LISTINGS, GUIDES))
 
 
@@ -133,14 +140,7 @@ def _topics_with_guides() -> tuple[list[TreatmentType], list[Condition]]:
     return list(treatment_types), list(conditions)
 
 
-def _place_from_zip(value: str) -> Place | None:
-    zip_code = value.strip()
-    if len(zip_code) != 5 or not zip_code.isdigit():
-        return None
-    return Place.objects.filter(zip_code=zip_code).first()
-
-
-def _squared_distance_from(place: Place):
+def _squared_distance_from(place: Location):
     """An expression that orders clinics by distance from `place`; good enough for nearest-first."""
     east_west_scale = math.cos(math.radians(place.latitude))
     north_south = F("latitude") - place.latitude

@@ -1,4 +1,5 @@
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
@@ -7,12 +8,31 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import Clinic, Condition, Place
+from guides.forms import NEAR_MAX_LENGTH
 from guides.views import GUIDES_PER_PAGE, RELATED_CLINICS
-from tests.factories import make_clinic, make_guide
+from tests.factories import AUSTIN, make_clinic, make_guide
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+DALLAS = (32.787, -96.799)  # ZIP 75201
+AUSTIN_MN = (43.6666, -92.9746)  # ZIP 55912
+
+
+@pytest.fixture
+def places():
+    """Just the places these tests sort clinics around; `load_places` fills the real table."""
+    Place.objects.bulk_create(
+        [
+            Place(zip_code="78701", city="Austin", state="TX", latitude=AUSTIN[0], longitude=AUSTIN[1]),
+            Place(zip_code="55912", city="Austin", state="MN", latitude=AUSTIN_MN[0], longitude=AUSTIN_MN[1]),
+            Place(zip_code="75201", city="Dallas", state="TX", latitude=DALLAS[0], longitude=DALLAS[1]),
+        ]
+    )
+
+
+def related_names(response) -> list[str]:
+    return [clinic.name for clinic in response.context["related_clinics"]]
 
 
 def days_ago(days: int):
@@ -91,8 +111,17 @@ def test_the_list_page_makes_a_fixed_number_of_queries(
         assert client.get(reverse("guides:list")).content == page.content
 
 
+@pytest.mark.parametrize(
+    ("query", "place_lookups"),
+    [
+        ({}, 0),
+        ({"near": "78701"}, 1),
+        ({"near": "Austin, TX"}, 1),
+        ({"near": "Austn, TX"}, 2),  # the city, then names spelled like it to suggest
+    ],
+)
 def test_the_detail_page_makes_a_fixed_number_of_queries(
-    client, cache_versions, django_assert_max_num_queries, django_assert_num_queries
+    client, places, cache_versions, django_assert_max_num_queries, django_assert_num_queries, query, place_lookups
 ):
     guide = make_guide(treatments=["iv-infusion", "spravato"], conditions=["ptsd", "ocd"])
     for _ in range(RELATED_CLINICS + 2):
@@ -101,13 +130,14 @@ def test_the_detail_page_makes_a_fixed_number_of_queries(
     for _ in range(4):
         make_guide(treatments=["iv-infusion"])
 
-    # the cache read, guide, its 2 topic lists, the cache read, choosing the related clinics and
-    # fetching them with 3 card prefetches, storing them (5), related guides, storing the page (5)
-    with django_assert_max_num_queries(21):
-        response = client.get(guide.get_absolute_url())
+    # the cache read, guide, its 2 topic lists, finding the place, the cache read, choosing the related
+    # clinics and fetching them with 3 card prefetches, storing them (5), related guides, storing the page (5)
+    with django_assert_max_num_queries(21 + place_lookups):
+        response = client.get(guide.get_absolute_url(), query)
     assert len(response.context["related_clinics"]) == RELATED_CLINICS
     with django_assert_num_queries(1):  # the page, cached whole for anonymous visitors
-        assert client.get(guide.get_absolute_url()).content.count(b'class="card clinic-card"') == RELATED_CLINICS
+        page = client.get(guide.get_absolute_url(), query).content
+    assert page.count(b'class="card clinic-card"') == RELATED_CLINICS
 
 
 def test_the_detail_page_shows_the_people_dates_and_reading_time(client):
@@ -179,26 +209,136 @@ def test_a_guide_without_topics_has_no_related_clinics(client):
     assert list(client.get(guide.get_absolute_url()).context["related_clinics"]) == []
 
 
-def test_related_clinics_can_be_ordered_nearest_to_a_zip_code(client):
-    Place.objects.create(zip_code="75201", city="Dallas", state="TX", latitude=32.787, longitude=-96.799)
+@pytest.mark.parametrize(
+    ("near", "found"),
+    [
+        ("75201", "75201 (Dallas, TX)"),
+        ("75201-1234", "75201 (Dallas, TX)"),
+        ("Dallas, TX", "Dallas, TX"),
+        ("dallas tx", "Dallas, TX"),
+        ("  Dallas ,  tx ", "Dallas, TX"),
+        ("Dallas", "Dallas, TX"),
+    ],
+)
+def test_related_clinics_come_nearest_first_to_a_zip_code_or_a_city(client, places, near, found):
     guide = make_guide(treatments=["iv-infusion"])
     make_clinic(name="In Austin")
     make_clinic(name="In Dallas", city="Dallas", zip_code="75201", latitude=32.78, longitude=-96.80)
 
-    response = client.get(guide.get_absolute_url(), {"near": "75201"})
+    response = client.get(guide.get_absolute_url(), {"near": near})
 
-    assert [clinic.name for clinic in response.context["related_clinics"]] == ["In Dallas", "In Austin"]
+    assert related_names(response) == ["In Dallas", "In Austin"]
+    assert f"Nearest first to {found}." in response.content.decode()
+    assert b'role="alert"' not in response.content
 
 
-@pytest.mark.parametrize("near", ["99999", "abcde", "7" * 500, "<script>"])
-def test_an_unknown_zip_code_keeps_the_page_and_says_so(client, near):
+def test_each_place_gets_its_own_nearest_clinics(client, places, cache_versions):
+    guide = make_guide(treatments=["iv-infusion"])
+    make_clinic(name="In Austin, Texas")
+    make_clinic(name="In Austin, Minnesota", state="MN", zip_code="55912", latitude=43.67, longitude=-92.97)
+
+    in_minnesota = client.get(guide.get_absolute_url(), {"near": "Austin, MN"})
+    in_texas = client.get(guide.get_absolute_url(), {"near": "Austin, TX"})
+
+    assert related_names(in_minnesota) == ["In Austin, Minnesota", "In Austin, Texas"]
+    assert related_names(in_texas) == ["In Austin, Texas", "In Austin, Minnesota"]
+
+
+def test_spellings_of_one_place_share_the_cached_related_clinics(
+    client, places, cache_versions, django_assert_max_num_queries
+):
+    guide = make_guide(treatments=["iv-infusion"])
+    for _ in range(3):
+        make_clinic()
+    client.get(guide.get_absolute_url(), {"near": "Austin, TX"})
+
+    # the cache read, guide, its 2 topic lists, finding the place, the related clinics' cache read,
+    # related guides, storing the page (5): nothing chooses or fetches clinics again
+    with django_assert_max_num_queries(12):
+        response = client.get(guide.get_absolute_url(), {"near": "austin tx"})
+    assert len(related_names(response)) == 3
+
+
+def test_the_place_field_takes_a_city_and_its_label_names_both_kinds(client):
+    guide = make_guide(treatments=["iv-infusion"])
+
+    page = client.get(guide.get_absolute_url()).content.decode()
+    field = re.search(r'<input id="near" [^>]*>', page)[0]
+
+    assert '<label for="near">Nearest to a ZIP code or city</label>' in page
+    assert f'maxlength="{NEAR_MAX_LENGTH}"' in field
+    assert "pattern=" not in field and "inputmode=" not in field and "aria-invalid" not in field
+
+
+@pytest.mark.parametrize(
+    ("near", "problem"),
+    [
+        ("99999", "We do not know the ZIP code 99999."),
+        ("Austn, TX", "We could not find a place called “Austn, TX”."),
+        ("Nowhere At All", "We could not find a place called “Nowhere At All”."),
+    ],
+)
+def test_an_unknown_place_keeps_the_page_and_the_text_and_says_so(client, places, near, problem):
+    guide = make_guide(treatments=["iv-infusion"])
+    make_clinic(name="Downtown")
+
+    response = client.get(guide.get_absolute_url(), {"near": near})
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert f"{problem} Try" in page or f"{problem} Check" in page
+    assert "Showing recently verified clinics instead." in page
+    assert f'value="{near}" aria-invalid="true" aria-describedby="near-problem"' in page
+    assert '<div class="guide-related__error" id="near-problem" role="alert">' in page
+    assert related_names(response) == ["Downtown"]
+
+
+def test_a_misspelt_city_is_offered_the_real_one(client, places):
+    guide = make_guide(treatments=["iv-infusion"])
+
+    page = client.get(guide.get_absolute_url(), {"near": "Austn, TX"}).content.decode()
+
+    assert '<a href="?near=Austin%2C+TX#related-clinics-heading">Austin, TX</a>' in page
+
+
+def test_a_city_in_several_states_asks_which_one(client, places):
+    guide = make_guide(treatments=["iv-infusion"])
+
+    response = client.get(guide.get_absolute_url(), {"near": "austin"})
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "in several states. Which one do you mean?" in page
+    assert 'value="austin"' in page
+    assert '<a href="?near=Austin%2C+MN#related-clinics-heading">Austin, MN</a>' in page
+    assert '<a href="?near=Austin%2C+TX#related-clinics-heading">Austin, TX</a>' in page
+
+
+@pytest.mark.parametrize(
+    "near", ["7" * 500, "Austin, TX " * 20, "<script>", "a\x00b", "١٢٣٤٥", "%", ",", "'; DROP TABLE x; --"]
+)
+def test_odd_or_over_long_text_is_no_place_and_never_an_error(client, places, near):
+    guide = make_guide(treatments=["iv-infusion"])
+
+    response = client.get(guide.get_absolute_url(), {"near": near})
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert 'role="alert"' in page
+    assert "<script>" not in page.split("</head>")[1]
+    echoed = re.search(r'<input id="near" [^>]*value="([^"]*)"', page)[1]
+    assert len(echoed) <= NEAR_MAX_LENGTH
+
+
+@pytest.mark.parametrize("near", ["", "   "])
+def test_a_blank_place_is_no_place_and_no_problem(client, places, near):
     guide = make_guide(treatments=["iv-infusion"])
 
     response = client.get(guide.get_absolute_url(), {"near": near})
 
     assert response.status_code == 200
-    assert b"We could not find the ZIP code" in response.content
-    assert b"<script>" not in response.content.split(b"</head>")[1]
+    assert b'role="alert"' not in response.content
+    assert b"Nearest first to" not in response.content
 
 
 def test_related_guides_share_a_topic_and_are_published(client):
