@@ -128,7 +128,7 @@ def locate(text: str) -> Location:
         return Location(f"{name}, {found_state}", latitude, longitude)
     if matches:
         raise PlaceNotFound(
-            f"There is a {matches[0][0]} in several states. Which one do you mean?",
+            f"{matches[0][0]} is the name of places in several states. Which one do you mean?",
             [f"{name}, {found_state}" for name, found_state, _, _ in matches],
         )
     return _not_found(text, city, state)

@@ -308,7 +308,7 @@ def test_a_city_in_several_states_asks_which_one(client, places):
     page = response.content.decode()
 
     assert response.status_code == 200
-    assert "in several states. Which one do you mean?" in page
+    assert "is the name of places in several states. Which one do you mean?" in page
     assert 'value="austin"' in page
     assert '<a href="?near=Austin%2C+MN#related-clinics-heading">Austin, MN</a>' in page
     assert '<a href="?near=Austin%2C+TX#related-clinics-heading">Austin, TX</a>' in page
