@@ -20,5 +20,6 @@ urlpatterns = [
     path("manage/clinics/<slug:slug>/changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("manage/clinics/<slug:slug>/changes/<int:pk>/withdraw/", views.change_withdraw, name="change_withdraw"),
     path("manage/clinics/<slug:slug>/members/invite/", views.member_invite, name="member_invite"),
+    path("manage/clinics/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("manage/clinics/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
 ]

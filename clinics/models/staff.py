@@ -1,7 +1,7 @@
 """Clinic staff: memberships, invitations to join, claims on a listing, and the changes they propose."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -93,6 +93,10 @@ class Invitation(models.Model):
         return f"Invitation of {self.email} to {self.clinic}"
 
     @property
+    def expires_at(self) -> datetime:
+        return self.sent_at + INVITATION_MAX_AGE
+
+    @property
     def closed_reason(self) -> str:
         """Why the link can no longer be used, in words for the invitee; '' while it still works."""
         if self.revoked_at:
@@ -102,7 +106,7 @@ class Invitation(models.Model):
             )
         if self.accepted_at:
             return "This invitation has already been used."
-        if self.sent_at < timezone.now() - INVITATION_MAX_AGE:
+        if self.expires_at < timezone.now():
             return "This invitation has expired. Ask the person who invited you to send it again."
         return ""
 
