@@ -87,13 +87,24 @@ def claim_start(*, clinic: Clinic, user, note: str) -> Claim:
     except IntegrityError:  # a double submit raced past the check above
         raise ValidationError("You already have an open claim for this clinic.") from None
     if address:
-        token = signing.dumps(claim.pk, salt=CLAIM_SALT)
-        _mail(
-            to=address,
-            template="clinics/owner/email/claim_confirm.txt",
-            context={"claim": claim, "url": _site_url(reverse("owner:claim_confirm", args=[token]))},
-        )
+        _claim_link_send(claim)
     return claim
+
+
+def claim_resend(*, claim: Claim) -> None:
+    """E-mail the confirmation link again to the claim's address; the new link works for three days."""
+    if claim.status != Claim.Status.AWAITING_EMAIL:
+        raise ValidationError("This claim is no longer waiting for confirmation.")
+    _claim_link_send(claim)
+
+
+def _claim_link_send(claim: Claim) -> None:
+    token = signing.dumps(claim.pk, salt=CLAIM_SALT)
+    _mail(
+        to=claim.email,
+        template="clinics/owner/email/claim_confirm.txt",
+        context={"claim": claim, "url": _site_url(reverse("owner:claim_confirm", args=[token]))},
+    )
 
 
 def claim_from_token(token: str) -> int | None:

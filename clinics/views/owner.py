@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from difflib import SequenceMatcher
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ from clinics.models import (
     Invitation,
     Membership,
 )
+from directory.ratelimit import allow
 
 STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
@@ -361,6 +363,39 @@ def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
             "domain_address": services.claim_domain_address(clinic=clinic, user=request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def claim_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the claim's confirmation e-mail again: at most once a minute and five times a day per claim."""
+    claim = get_object_or_404(
+        Claim.objects.select_related("clinic", "user"),
+        clinic__slug=slug,
+        user=request.user,
+        status=Claim.Status.AWAITING_EMAIL,
+    )
+    if not _claim_resend_allowed("claim-resend", claim):
+        messages.error(
+            request,
+            "We sent it less than a minute ago. E-mail can take a few minutes to arrive, so please check your "
+            "inbox and spam folder before asking again.",
+        )
+    elif not _claim_resend_allowed("claim-resend-day", claim):
+        messages.error(
+            request,
+            "We have sent this e-mail as many times as we can today. Please check your spam folder, or ask "
+            "again tomorrow.",
+        )
+    else:
+        services.claim_resend(claim=claim)
+        messages.success(request, f"We sent the confirmation link to {claim.email} again. It works for three days.")
+    return redirect("owner:claim", slug=claim.clinic.slug)
+
+
+def _claim_resend_allowed(scope: str, claim: Claim) -> bool:
+    limit, per_seconds = settings.RATE_LIMITS[scope]
+    return allow(scope, str(claim.pk), limit=limit, per_seconds=per_seconds)
 
 
 @login_required

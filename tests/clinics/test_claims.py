@@ -105,6 +105,73 @@ def test_a_rejected_claim_tells_the_claimant_why_and_grants_nothing(client, clin
     assert "The clinic did not know you." in client.get("/dashboard/").content.decode()
 
 
+def _resend_url(clinic: Clinic) -> str:
+    return f"/manage/clinics/{clinic.slug}/claim/resend/"
+
+
+@pytest.fixture
+def claimant(client, clinic):
+    """Signed in, with a claim waiting for the link e-mailed to their address at the clinic's domain."""
+    user = make_verified_user(email="drlee@junipercare.example")
+    client.force_login(user)
+    client.post(_claim_url(clinic), {"note": ""})
+    return user
+
+
+def test_a_claimant_waiting_for_the_e_mail_can_have_it_sent_again(client, clinic, claimant, mailoutbox):
+    assert f'href="{_claim_url(clinic)}">no e-mail? Send it again' in client.get("/dashboard/").content.decode()
+    page = client.get(_claim_url(clinic)).content.decode()
+    assert f'action="{_resend_url(clinic)}"' in page
+    response = client.post(_resend_url(clinic), follow=True)
+    assert "We sent the confirmation link to drlee@junipercare.example again" in response.content.decode()
+    assert [message.to for message in mailoutbox] == [["drlee@junipercare.example"]] * 2
+    client.post(_link(mailoutbox[1]))
+    assert Membership.objects.filter(user=claimant, clinic=clinic).exists()
+
+
+def test_the_claim_e_mail_is_sent_again_at_most_once_a_minute(client, clinic, claimant, mailoutbox):
+    client.post(_resend_url(clinic))
+    response = client.post(_resend_url(clinic), follow=True)
+    assert b"We sent it less than a minute ago" in response.content
+    assert len(mailoutbox) == 2
+
+
+def test_the_claim_e_mail_is_sent_again_at_most_five_times_a_day(client, clinic, claimant, mailoutbox, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "claim-resend": (100, 60)}  # as if a minute passed each time
+    for _ in range(5):
+        client.post(_resend_url(clinic))
+    response = client.post(_resend_url(clinic), follow=True)
+    assert b"We have sent this e-mail as many times as we can today" in response.content
+    assert len(mailoutbox) == 1 + 5
+
+
+def test_the_claim_e_mail_limits_count_per_claim(client, clinic, other_clinic, claimant, mailoutbox):
+    other_clinic.website = "https://junipercare.example/second-office"
+    other_clinic.save()
+    client.post(_claim_url(other_clinic), {"note": ""})
+    client.post(_resend_url(clinic))
+    client.post(_resend_url(other_clinic))
+    assert len(mailoutbox) == 4
+
+
+def test_only_the_claimant_can_have_the_claim_e_mail_sent_again(client, clinic, claimant, mailoutbox):
+    client.logout()
+    response = client.post(_resend_url(clinic))
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+    client.force_login(make_verified_user())
+    assert client.post(_resend_url(clinic)).status_code == 404
+    assert len(mailoutbox) == 1
+
+
+def test_a_claim_waiting_for_an_editor_has_no_e_mail_to_send_again(client, clinic, mailoutbox):
+    client.force_login(make_verified_user(email="manager@gmail.example"))
+    client.post(_claim_url(clinic), {"note": "Practice manager."})
+    assert b"Send the e-mail again" not in client.get(_claim_url(clinic)).content
+    assert client.post(_resend_url(clinic)).status_code == 404
+    assert mailoutbox == []
+
+
 def test_a_user_has_one_open_claim_per_clinic(client, clinic):
     client.force_login(make_verified_user())
     client.post(_claim_url(clinic), {"note": "first"})
