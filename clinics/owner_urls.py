@@ -16,9 +16,11 @@ urlpatterns = [
     path("manage/clinics/<slug:slug>/", views.clinic_manage, name="clinic"),
     path("manage/clinics/<slug:slug>/edit/", views.clinic_edit, name="clinic_edit"),
     path("manage/clinics/<slug:slug>/claim/", views.claim_start, name="claim"),
+    path("manage/clinics/<slug:slug>/claim/resend/", views.claim_resend, name="claim_resend"),
     path("manage/clinics/<slug:slug>/confirm/", views.clinic_confirm, name="clinic_confirm"),
     path("manage/clinics/<slug:slug>/changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("manage/clinics/<slug:slug>/changes/<int:pk>/withdraw/", views.change_withdraw, name="change_withdraw"),
     path("manage/clinics/<slug:slug>/members/invite/", views.member_invite, name="member_invite"),
+    path("manage/clinics/<slug:slug>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("manage/clinics/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
 ]

@@ -23,14 +23,12 @@ from django.utils.text import slugify
 from clinics.caching import listings_changed
 from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
 from clinics.images import Renditions
-from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Membership
+from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
 from clinics.outbox import email_queue
 
 CLAIMS_PER_DAY = 5
 CLAIM_LINK_MAX_AGE = timedelta(days=3)
-INVITATION_MAX_AGE = timedelta(days=7)
 CLAIM_SALT = "clinics.claim-confirm"
-INVITATION_SALT = "clinics.membership-invite"
 
 
 class ChangeConflict(Exception):
@@ -89,13 +87,24 @@ def claim_start(*, clinic: Clinic, user, note: str) -> Claim:
     except IntegrityError:  # a double submit raced past the check above
         raise ValidationError("You already have an open claim for this clinic.") from None
     if address:
-        token = signing.dumps(claim.pk, salt=CLAIM_SALT)
-        _mail(
-            to=address,
-            template="clinics/owner/email/claim_confirm.txt",
-            context={"claim": claim, "url": _site_url(reverse("owner:claim_confirm", args=[token]))},
-        )
+        _claim_link_send(claim)
     return claim
+
+
+def claim_resend(*, claim: Claim) -> None:
+    """E-mail the confirmation link again to the claim's address; the new link works for three days."""
+    if claim.status != Claim.Status.AWAITING_EMAIL:
+        raise ValidationError("This claim is no longer waiting for confirmation.")
+    _claim_link_send(claim)
+
+
+def _claim_link_send(claim: Claim) -> None:
+    token = signing.dumps(claim.pk, salt=CLAIM_SALT)
+    _mail(
+        to=claim.email,
+        template="clinics/owner/email/claim_confirm.txt",
+        context={"claim": claim, "url": _site_url(reverse("owner:claim_confirm", args=[token]))},
+    )
 
 
 def claim_from_token(token: str) -> int | None:
@@ -327,30 +336,61 @@ def clinic_mark_verified(*, clinics, editor) -> int:
     return updated
 
 
-def membership_invite(*, clinic: Clinic, inviter, email: str) -> None:
-    """E-mail a colleague a signed link that makes them staff of the clinic once they sign in."""
-    token = signing.dumps({"clinic": clinic.pk, "email": email.lower()}, salt=INVITATION_SALT)
+def membership_invite(*, clinic: Clinic, inviter, email: str) -> Invitation:
+    """E-mail a colleague a link that makes them staff of the clinic once they sign in.
+
+    An address that already has an invitation waiting gets the same link again, working for
+    seven days from now, rather than a second invitation.
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        Clinic.objects.select_for_update().only("pk").get(pk=clinic.pk)  # one invitation at a time per clinic
+        invitation = clinic.invitations.pending().filter(email=email).first()
+        if invitation is None:
+            invitation = Invitation(clinic=clinic, email=email, invited_by=inviter)
+        invitation.sent_at = timezone.now()
+        invitation.full_clean()
+        invitation.save()
     _mail(
         to=email,
         template="clinics/owner/email/invitation.txt",
-        context={"clinic": clinic, "inviter": inviter, "url": _site_url(reverse("owner:invitation", args=[token]))},
+        context={
+            "clinic": clinic,
+            "inviter": inviter,
+            "url": _site_url(reverse("owner:invitation", args=[invitation.token])),
+        },
     )
-
-
-def invitation_from_token(token: str) -> dict | None:
-    try:
-        return signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.BadSignature:
-        return None
+    return invitation
 
 
 @transaction.atomic
-def membership_accept(*, invitation: dict, user) -> Membership:
-    """Join a clinic as staff; the invitation's address must be one of the user's verified ones."""
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation["email"], verified=True).exists():
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation that has not been used, so its link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise ValidationError(f"{invitation.email} has already accepted this invitation.")
+    if invitation.revoked_at:
+        raise ValidationError(f"The invitation to {invitation.email} was already withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def membership_accept(*, invitation: Invitation, user) -> Membership:
+    """Join a clinic as staff; the invitation must still work and be for one of the user's verified addresses."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.closed_reason:
+        raise ValidationError(invitation.closed_reason)
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
         raise ValidationError("This invitation was sent to an address you have not verified in your account.")
-    clinic = Clinic.objects.get(pk=invitation["clinic"])
-    membership, _ = Membership.objects.get_or_create(clinic=clinic, user=user, defaults={"role": "staff"})
+    membership, _ = Membership.objects.get_or_create(
+        clinic_id=invitation.clinic_id, user=user, defaults={"role": Membership.Role.STAFF}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.full_clean()
+    invitation.save()
     return membership
 
 

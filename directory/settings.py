@@ -291,4 +291,7 @@ RATE_LIMITS = {
     "inquiry-ip": (5, 3600),
     "inquiry-clinic": (30, 3600),
     "report-ip": (10, 3600),
+    # a claimant asking for the claim's confirmation e-mail again, per claim: once a minute, five times a day
+    "claim-resend": (1, 60),
+    "claim-resend-day": (5, 24 * 3600),
 }

@@ -16,10 +16,11 @@ from clinics.models.listings import (
     TreatmentType,
 )
 from clinics.models.listings import _image_path as _image_path  # migration 0005 names clinics.models._image_path
-from clinics.models.staff import ChangeRequest, Claim, Membership
+from clinics.models.staff import INVITATION_MAX_AGE, ChangeRequest, Claim, Invitation, Membership
 
 __all__ = [
     "INQUIRY_MESSAGE_MAX_LENGTH",
+    "INVITATION_MAX_AGE",
     "STATE_VALIDATOR",
     "VERIFIED_FRESH_FOR",
     "ZIP_VALIDATOR",
@@ -32,6 +33,7 @@ __all__ = [
     "Condition",
     "Inquiry",
     "InsuranceCarrier",
+    "Invitation",
     "Language",
     "ListingReport",
     "Membership",

@@ -1,9 +1,14 @@
-"""Clinic staff: memberships, claims on a listing, and the changes they propose."""
+"""Clinic staff: memberships, invitations to join, claims on a listing, and the changes they propose."""
+
+import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from clinics.models.listings import Clinic
 
@@ -26,6 +31,84 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
+
+
+INVITATION_MAX_AGE = timedelta(days=7)
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        """Neither accepted nor revoked; the link may have expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def open(self) -> "InvitationQuerySet":
+        """Pending and sent within INVITATION_MAX_AGE: the link still works."""
+        return self.pending().filter(sent_at__gte=timezone.now() - INVITATION_MAX_AGE)
+
+
+class Invitation(models.Model):
+    """An owner's e-mailed invitation for a colleague to join a clinic as staff.
+
+    The link carries a random token stored here rather than a signed one: the row has to exist
+    anyway so owners can list and revoke invitations, and then one look-up by token finds it with
+    its state, with no signing salt or second expiry clock to keep in step. The token alone grants
+    nothing: the invited address must also be one of the signed-in user's verified addresses.
+    """
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="The address the invitation was sent to, in lower case.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        default=timezone.now, help_text="When it was last e-mailed; the link works for seven days from then."
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "clinic",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending",
+                violation_error_message="This address already has an invitation waiting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True), name="invitation_not_both_closed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.clinic}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.sent_at + INVITATION_MAX_AGE
+
+    @property
+    def closed_reason(self) -> str:
+        """Why the link can no longer be used, in words for the invitee; '' while it still works."""
+        if self.revoked_at:
+            return (
+                "This invitation was withdrawn by the clinic, so it can no longer be used. If you think that "
+                "is a mistake, ask the person who invited you."
+            )
+        if self.accepted_at:
+            return "This invitation has already been used."
+        if self.expires_at < timezone.now():
+            return "This invitation has expired. Ask the person who invited you to send it again."
+        return ""
 
 
 class Claim(models.Model):

@@ -1,13 +1,15 @@
-"""Pages for clinic staff: dashboard, claims, new clinics, pending changes, members.
+"""Pages for clinic staff: dashboard, claims, new clinics, pending changes, members and invitations.
 
 Access is part of every query: a clinic comes from `Clinic.objects.editable_by(request.user)`
-(or `owned_by` for managing members), so a user who is not a member gets 404, on GET and POST.
+(or `owned_by` for managing members and invitations), so a user who is not a member gets 404,
+on GET and POST.
 """
 
 import re
 from datetime import timedelta
 from difflib import SequenceMatcher
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -30,7 +32,17 @@ from clinics.forms import (
     listing_initial,
     treatment_formset,
 )
-from clinics.models import ChangeRequest, Claim, Clinic, ClinicPageViews, ClinicPhoto, Inquiry, Membership
+from clinics.models import (
+    ChangeRequest,
+    Claim,
+    Clinic,
+    ClinicPageViews,
+    ClinicPhoto,
+    Inquiry,
+    Invitation,
+    Membership,
+)
+from directory.ratelimit import allow
 
 STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
@@ -98,13 +110,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def clinic_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    """One clinic for its members: pending changes, members and the history of published changes."""
+    """One clinic for its members: pending changes, members and the history of published changes.
+
+    Owners also see the invitations still waiting, which they may revoke.
+    """
     clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)
     changes = list(clinic.change_requests.select_related("proposed_by", "reviewed_by").order_by("-created_at")[:50])
     approved = [change for change in changes if change.status == ChangeRequest.Status.APPROVED]
     describe = Describer(*[snapshot for change in approved for snapshot in (change.base, change.proposed)])
     history = [(change, describe_changes(change.base, change.proposed, describe=describe)) for change in approved]
     members = clinic.memberships.select_related("user").order_by("role", "created_at")
+    is_owner = any(m.user_id == request.user.pk and m.role == Membership.Role.OWNER for m in members)
     return render(
         request,
         "clinics/owner/clinic_manage.html",
@@ -113,7 +129,8 @@ def clinic_manage(request: HttpRequest, slug: str) -> HttpResponse:
             "pending": [change for change in changes if change.status == ChangeRequest.Status.PENDING],
             "history": history,
             "members": members,
-            "is_owner": any(m.user_id == request.user.pk and m.role == Membership.Role.OWNER for m in members),
+            "is_owner": is_owner,
+            "invitations": clinic.invitations.open().select_related("invited_by") if is_owner else [],
         },
     )
 
@@ -349,6 +366,39 @@ def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def claim_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the claim's confirmation e-mail again: at most once a minute and five times a day per claim."""
+    claim = get_object_or_404(
+        Claim.objects.select_related("clinic", "user"),
+        clinic__slug=slug,
+        user=request.user,
+        status=Claim.Status.AWAITING_EMAIL,
+    )
+    if not _claim_resend_allowed("claim-resend", claim):
+        messages.error(
+            request,
+            "We sent it less than a minute ago. E-mail can take a few minutes to arrive, so please check your "
+            "inbox and spam folder before asking again.",
+        )
+    elif not _claim_resend_allowed("claim-resend-day", claim):
+        messages.error(
+            request,
+            "We have sent this e-mail as many times as we can today. Please check your spam folder, or ask "
+            "again tomorrow.",
+        )
+    else:
+        services.claim_resend(claim=claim)
+        messages.success(request, f"We sent the confirmation link to {claim.email} again. It works for three days.")
+    return redirect("owner:claim", slug=claim.clinic.slug)
+
+
+def _claim_resend_allowed(scope: str, claim: Claim) -> bool:
+    limit, per_seconds = settings.RATE_LIMITS[scope]
+    return allow(scope, str(claim.pk), limit=limit, per_seconds=per_seconds)
+
+
+@login_required
 def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the claim e-mail: only the claimant, signed in, can use it."""
     claim_pk = services.claim_from_token(token)
@@ -365,13 +415,28 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite a colleague, or send a waiting invitation to the same address again."""
     clinic = get_object_or_404(Clinic.objects.owned_by(request.user), slug=slug)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        services.membership_invite(clinic=clinic, inviter=request.user, email=form.cleaned_data["email"])
-        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+        invitation = services.membership_invite(clinic=clinic, inviter=request.user, email=form.cleaned_data["email"])
+        messages.success(request, f"We e-mailed an invitation to {invitation.email}. The link works for seven days.")
     else:
         messages.error(request, "Enter a valid e-mail address to invite a colleague.")
+    return redirect("owner:clinic", slug=clinic.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic = get_object_or_404(Clinic.objects.owned_by(request.user), slug=slug)
+    invitation = get_object_or_404(clinic.invitations, pk=pk)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is withdrawn; its link no longer works.")
     return redirect("owner:clinic", slug=clinic.slug)
 
 
@@ -391,17 +456,20 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_from_token(token)
-    clinic = get_object_or_404(Clinic, pk=(invitation or {}).get("clinic"))
-    error = None
-    if request.method == "POST":
+    """The link from the invitation e-mail; a withdrawn, used or expired one says so (410 Gone)."""
+    invitation = get_object_or_404(Invitation.objects.select_related("clinic"), token=token)
+    error = invitation.closed_reason
+    if request.method == "POST" and not error:
         try:
             services.membership_accept(invitation=invitation, user=request.user)
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, f"You now help manage {clinic.name}.")
-            return redirect("owner:clinic", slug=clinic.slug)
+            messages.success(request, f"You now help manage {invitation.clinic.name}.")
+            return redirect("owner:clinic", slug=invitation.clinic.slug)
     return render(
-        request, "clinics/owner/invitation.html", {"clinic": clinic, "invitation": invitation, "error": error}
+        request,
+        "clinics/owner/invitation.html",
+        {"invitation": invitation, "clinic": invitation.clinic, "error": error},
+        status=410 if invitation.closed_reason else 200,
     )
