@@ -294,4 +294,7 @@ RATE_LIMITS = {
     # a claimant asking for the claim's confirmation e-mail again, per claim: once a minute, five times a day
     "claim-resend": (1, 60),
     "claim-resend-day": (5, 24 * 3600),
+    # an owner's invitations: the same address once a minute per clinic, and 30 a day per owner
+    "invite-address": (1, 60),
+    "invite-user": (30, 24 * 3600),
 }

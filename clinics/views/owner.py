@@ -375,13 +375,13 @@ def claim_resend(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user,
         status=Claim.Status.AWAITING_EMAIL,
     )
-    if not _claim_resend_allowed("claim-resend", claim):
+    if not _allowed("claim-resend", str(claim.pk)):
         messages.error(
             request,
             "We sent it less than a minute ago. E-mail can take a few minutes to arrive, so please check your "
             "inbox and spam folder before asking again.",
         )
-    elif not _claim_resend_allowed("claim-resend-day", claim):
+    elif not _allowed("claim-resend-day", str(claim.pk)):
         messages.error(
             request,
             "We have sent this e-mail as many times as we can today. Please check your spam folder, or ask "
@@ -393,9 +393,10 @@ def claim_resend(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("owner:claim", slug=claim.clinic.slug)
 
 
-def _claim_resend_allowed(scope: str, claim: Claim) -> bool:
+def _allowed(scope: str, key: str) -> bool:
+    """Count one attempt against the limit settings.RATE_LIMITS sets for `scope`."""
     limit, per_seconds = settings.RATE_LIMITS[scope]
-    return allow(scope, str(claim.pk), limit=limit, per_seconds=per_seconds)
+    return allow(scope, key, limit=limit, per_seconds=per_seconds)
 
 
 @login_required
@@ -419,8 +420,14 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = get_object_or_404(Clinic.objects.owned_by(request.user), slug=slug)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        invitation = services.membership_invite(clinic=clinic, inviter=request.user, email=form.cleaned_data["email"])
-        messages.success(request, f"We e-mailed an invitation to {invitation.email}. The link works for seven days.")
+        email = form.cleaned_data["email"].strip().lower()
+        if not _allowed("invite-address", f"{clinic.pk}:{email}"):
+            messages.error(request, f"We e-mailed {email} less than a minute ago. Please give it a few minutes.")
+        elif not _allowed("invite-user", str(request.user.pk)):
+            messages.error(request, "You have sent as many invitations as we can send in a day. Please try tomorrow.")
+        else:
+            services.membership_invite(clinic=clinic, inviter=request.user, email=email)
+            messages.success(request, f"We e-mailed an invitation to {email}. The link works for seven days.")
     else:
         messages.error(request, "Enter a valid e-mail address to invite a colleague.")
     return redirect("owner:clinic", slug=clinic.slug)

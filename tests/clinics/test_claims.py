@@ -26,6 +26,11 @@ def _invite(client, clinic: Clinic, email: str = "nurse@junipercare.example"):
     return client.post(f"/manage/clinics/{clinic.slug}/members/invite/", {"email": email})
 
 
+def _followed(client, response) -> str:
+    """The page a redirect leads to, with its messages."""
+    return client.get(response["Location"]).content.decode()
+
+
 def _revoke_url(clinic: Clinic, invitation: Invitation) -> str:
     return f"/manage/clinics/{clinic.slug}/invitations/{invitation.pk}/revoke/"
 
@@ -248,7 +253,8 @@ def test_an_owner_sees_the_invitations_waiting_with_who_sent_them_and_when(owner
     assert f'action="{_revoke_url(clinic, Invitation.objects.get())}"' in page
 
 
-def test_inviting_the_same_address_again_sends_the_same_invitation_again(owner_client, clinic, mailoutbox):
+def test_inviting_the_same_address_again_sends_the_same_invitation_again(owner_client, clinic, mailoutbox, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "invite-address": (100, 60)}  # as if a minute passed
     _invite(owner_client, clinic)
     first_sent_at = Invitation.objects.get().sent_at
     response = _invite(owner_client, clinic, "Nurse@JuniperCare.example")
@@ -257,6 +263,23 @@ def test_inviting_the_same_address_again_sends_the_same_invitation_again(owner_c
     assert invitation.sent_at > first_sent_at
     assert [message.to for message in mailoutbox] == [["nurse@junipercare.example"]] * 2
     assert _link(mailoutbox[0]) == _link(mailoutbox[1]) == f"/manage/invitations/{invitation.token}/"
+
+
+def test_the_same_address_is_sent_an_invitation_at_most_once_a_minute(owner_client, clinic, mailoutbox):
+    _invite(owner_client, clinic)
+    response = _invite(owner_client, clinic, "NURSE@junipercare.example")
+    assert "We e-mailed nurse@junipercare.example less than a minute ago" in _followed(owner_client, response)
+    _invite(owner_client, clinic, "pharmacist@junipercare.example")  # another address is not held back
+    assert [message.to for message in mailoutbox] == [["nurse@junipercare.example"], ["pharmacist@junipercare.example"]]
+
+
+def test_an_owner_sends_at_most_30_invitations_a_day(owner_client, clinic, mailoutbox):
+    for n in range(30):
+        _invite(owner_client, clinic, f"colleague{n}@junipercare.example")
+    response = _invite(owner_client, clinic, "one-more@junipercare.example")
+    assert "You have sent as many invitations as we can send in a day" in _followed(owner_client, response)
+    assert len(mailoutbox) == 30
+    assert not Invitation.objects.filter(email="one-more@junipercare.example").exists()
 
 
 def test_sending_an_expired_invitation_again_gives_it_seven_more_days(owner_client, clinic, invitation, mailoutbox):
