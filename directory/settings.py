@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "simple_history",
     "clinics",
     "guides",
@@ -179,6 +180,10 @@ ACCOUNT_SESSION_REMEMBER = None  # ask ("Remember me")
 ACCOUNT_ADAPTER = "clinics.accounts.AccountAdapter"  # account e-mails go through the outbox
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ketamine Clinic Directory] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Two-step sign-in, which members can turn on: an authenticator app, with recovery codes for when
+# the phone is lost. Wrong codes count against the same "login_failed" limit as wrong passwords.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ketamine Clinic Directory"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",  # five wrong passwords for one address lock it for 5 minutes

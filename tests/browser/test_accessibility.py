@@ -159,6 +159,17 @@ def test_the_pages_of_a_signed_in_owner_have_no_violations(page, viewport, listi
             assert "Pending review" in page.content()
             assert_no_violations(page)  # the pending change, with its field-by-field summary
 
+    # Two-step sign-in: the overview, the password asked again, and the page with the QR code.
+    assert page.goto("/accounts/2fa/").ok
+    assert_no_violations(page)
+    page.goto("/accounts/2fa/totp/activate/")
+    assert "/accounts/reauthenticate/" in page.url
+    assert_no_violations(page)
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Confirm").click()
+    assert page.url.endswith("/accounts/2fa/totp/activate/")
+    assert_no_violations(page)
+
 
 def test_the_check_finds_a_violation_when_there_is_one(page):
     page.set_content("<!doctype html><html><body><main><input type='text'></main></body></html>")
