@@ -20,6 +20,7 @@ from clinics.models import (
     Condition,
     Inquiry,
     InsuranceCarrier,
+    Invitation,
     Language,
     ListingReport,
     Membership,
@@ -285,6 +286,27 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["clinic", "user"]
     raw_id_fields = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """What editors need to help a clinic whose colleague never got the e-mail: who, when, and what became of it.
+
+    Read-only: owners send and revoke invitations from their clinic's page. The token is left out,
+    so the admin never shows a working link.
+    """
+
+    list_display = ["email", "clinic", "invited_by", "sent_at", "accepted_at", "revoked_at"]
+    list_select_related = ["clinic", "invited_by"]
+    search_fields = ["email", "clinic__name"]
+    fields = ["clinic", "email", "invited_by", "created_at", "sent_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Inquiry)

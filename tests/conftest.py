@@ -54,8 +54,10 @@ def reference_data(transactional_db):
     from django.contrib.auth.models import Group, Permission
 
     import_module("clinics.migrations.0002_reference_data").load(apps, None)
-    editors_migration = import_module("clinics.migrations.0006_staff_editors_group")
+    granted = [
+        codename
+        for migration in ["0006_staff_editors_group", "0010_editors_view_invitations"]
+        for codename in import_module(f"clinics.migrations.{migration}").EDITOR_PERMISSIONS
+    ]
     editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(
-        Permission.objects.filter(content_type__app_label="clinics", codename__in=editors_migration.EDITOR_PERMISSIONS)
-    )
+    editors.permissions.set(Permission.objects.filter(content_type__app_label="clinics", codename__in=granted))

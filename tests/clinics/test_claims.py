@@ -451,3 +451,20 @@ def test_a_claim_is_kept_when_its_e_mail_cannot_be_sent(client, clinic, settings
     response = client.post(_claim_url(clinic), {"note": ""})
     assert response.status_code == 302
     assert Claim.objects.get().status == Claim.Status.AWAITING_EMAIL
+
+
+def test_editors_can_look_up_invitations_in_the_admin_but_not_change_them_or_see_the_link(
+    editor_client, invitation
+):
+    listing = editor_client.get("/admin/clinics/invitation/").content.decode()
+    assert invitation.email in listing
+    detail = editor_client.get(f"/admin/clinics/invitation/{invitation.pk}/change/")
+    assert detail.status_code == 200
+    assert invitation.token not in detail.content.decode()
+    assert editor_client.get("/admin/clinics/invitation/add/").status_code == 403
+    assert editor_client.post(f"/admin/clinics/invitation/{invitation.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_clinic_staff_cannot_reach_invitations_in_the_admin(owner_client, invitation):
+    assert owner_client.get("/admin/clinics/invitation/").status_code == 302  # to the admin's sign-in
