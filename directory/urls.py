@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -11,6 +12,10 @@ from clinics.views import public as public_views
 from guides.sitemaps import GuideSitemap
 
 SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap}
+
+# Editors sign in where everyone does, so e-mail verification, rate limits and two-step sign-in
+# apply to the admin too; its own username-and-password form would bypass them.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", public_views.home, name="home"),

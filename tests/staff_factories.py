@@ -30,8 +30,11 @@ def make_member(clinic: Clinic, role: str = Membership.Role.OWNER, **overrides):
 
 
 def make_editor(**overrides):
-    """Staff in the "Editors" group, which a migration gives what the review queue needs."""
-    user = make_user(is_staff=True, **overrides)
+    """Staff in the "Editors" group, which a migration gives what the review queue needs.
+
+    Their address is verified: editors sign in at /accounts/login/ like everyone.
+    """
+    user = make_verified_user(is_staff=True, **overrides)
     user.groups.add(Group.objects.get(name="Editors"))
     return user
 

@@ -15,10 +15,11 @@ def test_an_editor_moves_through_the_admin_with_no_policy_violations(page):
     guide = make_guide()
     make_editor(username="editor", email="editor@directory.example", password=PASSWORD, is_superuser=True)
 
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("editor")
+    page.goto("/admin/login/")  # sends editors to the site's own sign-in, then back
+    page.get_by_label("Email").fill("editor@directory.example")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith("/admin/")
     for path in [
         "/admin/",
         "/admin/clinics/clinic/",

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from guides.models import Guide
-from tests.factories import make_clinic, make_user
+from tests.factories import make_clinic
+from tests.staff_factories import make_verified_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,12 +14,12 @@ PASSWORD = "a-long-test-password"
 
 def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_reads(live_server, browser, page):
     make_clinic(name="Lantern IV Clinic", treatments={"iv-infusion": (450, 600)})
-    editor = make_user(username="editor", is_staff=True, password=PASSWORD)
+    editor = make_verified_user(email="writer@directory.example", is_staff=True, password=PASSWORD)
     editor.user_permissions.set(Permission.objects.filter(content_type__app_label="guides"))
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("editor")
+    page.goto("/admin/login/")  # sends editors to the site's own sign-in, then back
+    page.get_by_label("Email").fill("writer@directory.example")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     page.goto("/admin/guides/guide/add/")
     page.get_by_label("Title").press_sequentially("Questions to ask a clinic")
     assert page.get_by_label("Slug").input_value() == "questions-to-ask-a-clinic"  # prepopulated as you type

@@ -453,9 +453,7 @@ def test_a_claim_is_kept_when_its_e_mail_cannot_be_sent(client, clinic, settings
     assert Claim.objects.get().status == Claim.Status.AWAITING_EMAIL
 
 
-def test_editors_can_look_up_invitations_in_the_admin_but_not_change_them_or_see_the_link(
-    editor_client, invitation
-):
+def test_editors_can_look_up_invitations_in_the_admin_but_not_change_them_or_see_the_link(editor_client, invitation):
     listing = editor_client.get("/admin/clinics/invitation/").content.decode()
     assert invitation.email in listing
     detail = editor_client.get(f"/admin/clinics/invitation/{invitation.pk}/change/")

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -68,6 +70,18 @@ def test_seed_demo_gives_the_editor_a_random_password_not_a_fixed_one(places, ca
     assert editor.is_superuser
     password = output.split("password '")[1].split("'")[0]
     assert len(password) >= 12 and editor.check_password(password)
+
+
+def test_the_demo_editor_signs_in_by_e_mail_and_reaches_the_admin(places, client):
+    call_command("seed_demo", clinics=1, stdout=StringIO())
+    editor = get_user_model().objects.get(username="editor")
+    editor.set_password("a new demo pass phrase 7")
+    editor.save()
+    response = client.post(
+        "/accounts/login/?next=/admin/", {"login": "editor@example.com", "password": "a new demo pass phrase 7"}
+    )
+    assert response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
 
 
 def test_seed_demo_asks_for_places_first():

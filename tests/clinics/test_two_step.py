@@ -1,4 +1,5 @@
-"""Two-step sign-in: a member turns on an authenticator app, then needs its code (or a recovery code) to sign in."""
+"""Two-step sign-in: a member turns on an authenticator app, then needs its code (or a recovery code) to sign in,
+also to the admin, which sends editors to the same sign-in."""
 
 import html
 import re
@@ -9,7 +10,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from tests.staff_factories import make_verified_user
+from tests.staff_factories import make_editor, make_verified_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +34,8 @@ def sign_in_and_confirm_password(client) -> None:
     client.post("/accounts/reauthenticate/", {"password": PASSWORD})
 
 
-@pytest.fixture
-def member_with_app(client):
-    """A member who signed in and turned on an authenticator app; returns its secret. Signed out again."""
-    make_verified_user(email=EMAIL, password=PASSWORD)
+def turn_on_the_app(client) -> str:
+    """Sign in, turn on an authenticator app and sign out again; returns the app's secret."""
     sign_in_and_confirm_password(client)
     page = client.get("/accounts/2fa/totp/activate/").content.decode()
     secret = html.unescape(re.search(r'id="authenticator_secret"[^>]*value="([^"]+)"', page).group(1))
@@ -44,6 +43,12 @@ def member_with_app(client):
     assert response.status_code == 302
     client.post("/accounts/logout/")
     return secret
+
+
+@pytest.fixture
+def member_with_app(client):
+    make_verified_user(email=EMAIL, password=PASSWORD)
+    return turn_on_the_app(client)
 
 
 def test_the_dashboard_links_to_two_step_sign_in(client):
@@ -98,3 +103,31 @@ def test_five_wrong_codes_lock_the_second_step(client, member_with_app):
         response = client.post("/accounts/2fa/authenticate/", {"code": code_at(member_with_app, later)})
     assert b"Too many failed login attempts" in response.content
     assert client.get("/dashboard/").status_code == 302
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+def test_the_admin_sends_editors_to_the_sites_own_sign_in(client):
+    response = client.get("/admin/login/?next=/admin/clinics/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=%2Fadmin%2Fclinics%2F"
+
+
+def test_a_signed_in_member_who_is_not_staff_is_refused_by_the_admin(client):
+    client.force_login(make_verified_user())
+    assert client.get("/admin/login/").status_code == 403
+    assert client.get("/admin/").status_code == 302  # the admin's own check, to its sign-in
+
+
+def test_an_editor_with_an_app_reaches_the_admin_only_after_the_second_step(client):
+    make_editor(email=EMAIL, password=PASSWORD)
+    secret = turn_on_the_app(client)
+    response = client.post("/accounts/login/?next=/admin/", {"login": EMAIL, "password": PASSWORD})
+    assert response.url.startswith("/accounts/2fa/authenticate/")
+    assert client.get("/admin/").status_code == 302
+    later = time.time() + 30
+    with mock.patch("allauth.mfa.totp.internal.auth.time.time", return_value=later):
+        response = client.post("/accounts/2fa/authenticate/", {"code": code_at(secret, later)})
+    assert response.url == "/admin/"
+    assert client.get("/admin/").status_code == 200

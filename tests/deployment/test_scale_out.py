@@ -22,7 +22,7 @@ change = services.change_request_submit(
     clinic=clinic, user=owner, proposed={**snapshot, "name": "Scale Out Clinic, Renamed"}, base=snapshot,
     base_version=clinic.updated_at,
 )
-print(json.dumps({"slug": clinic.slug, "change": change.pk, "owner": owner.email, "editor": editor.username}))
+print(json.dumps({"slug": clinic.slug, "change": change.pk, "owner": owner.email, "editor": editor.email}))
 """
 COUNT_INQUIRIES = """
 import json
@@ -57,8 +57,7 @@ def test_a_listing_approved_through_one_server_is_served_updated_by_the_other(se
     assert "Scale Out Clinic, Renamed" not in visitor.get(f"{second}/clinics/{listing['slug']}/").text
 
     editor = Client()
-    fields = editor.form_fields(f"{first}/admin/login/")
-    editor.post(f"{first}/admin/login/", {**fields, "username": listing["editor"], "password": "a-long-test-password"})
+    editor.sign_in(first, listing["editor"])
     review = f"{first}/admin/clinics/changerequest/{listing['change']}/review/"
     approved = editor.post(review, {**editor.form_fields(review), "decision": "approve"})
     assert approved.status == 302, approved.text[:2000]

@@ -4,6 +4,7 @@ import random
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -15,6 +16,7 @@ from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier,
 from guides.starter_guides import create_starter_guides
 
 # Metros where most demo clinics cluster, so a search near a big city finds several.
+DEMO_EDITOR_EMAIL = "editor@example.com"
 METROS = [
     ("Austin", "TX"),
     ("Houston", "TX"),
@@ -208,14 +210,22 @@ class Command(BaseCommand):
         self._ensure_editor()
 
     def _ensure_editor(self) -> None:
-        """A superuser for the admin, with a fresh random password - never a fixed one."""
+        """A superuser for the admin, with a fresh random password - never a fixed one.
+
+        Editors sign in at /accounts/login/ by e-mail like everyone, so the address is verified.
+        """
         user_model = get_user_model()
-        if user_model.objects.filter(username="editor").exists():
-            self.stdout.write("Demo editor account 'editor' exists (manage.py changepassword editor to reset).")
-            return
-        password = secrets.token_urlsafe(12)
-        user_model.objects.create_superuser("editor", "editor@example.com", password)
-        self.stdout.write(f"Demo editor account: username 'editor', password '{password}' (sign in at /admin/).")
+        editor = user_model.objects.filter(username="editor").first()
+        if editor:
+            message = f"Demo editor account {editor.email} exists (manage.py changepassword editor to reset)."
+        else:
+            password = secrets.token_urlsafe(12)
+            editor = user_model.objects.create_superuser("editor", DEMO_EDITOR_EMAIL, password)
+            message = f"Demo editor account: {DEMO_EDITOR_EMAIL}, password '{password}' (sign in at /admin/)."
+        EmailAddress.objects.get_or_create(
+            user=editor, email=editor.email, defaults={"verified": True, "primary": True}
+        )
+        self.stdout.write(message)
 
 
 class DemoData:
