@@ -56,10 +56,11 @@ def test_clinic_staff_sign_up_claim_their_clinic_edit_a_price_and_an_editor_publ
 
     page.goto("/dashboard/")
     page.get_by_role("button", name="Sign out").click()
-    page.goto("/admin/")
-    page.get_by_label("Username").fill("editor")
+    page.goto("/admin/")  # to the admin's sign-in, which sends editors to the site's own
+    page.get_by_label("Email").fill("editor@directory.example")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
     page.goto("/admin/clinics/changerequest/")
     page.get_by_role("link", name="Review", exact=True).first.click()
     assert "$350-$600" in page.content()
