@@ -23,9 +23,15 @@ AXE_SOURCE = Path(__file__).with_name("node_modules").joinpath("axe-core", "axe.
 
 
 def assert_no_violations(page, *, open_details: bool = True) -> None:
-    """Run axe on the page as it is, with every <details> opened first unless told otherwise."""
+    """Run axe on the page as it is, with every <details> opened first unless told otherwise.
+
+    Also check the page fits its width: content wider than a phone's screen means scrolling sideways
+    to read it (WCAG's reflow criterion), which axe does not test.
+    """
     if open_details:
         page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} is {overflow}px wider than the window"
     # Playwright evaluates scripts outside the page's Content-Security-Policy, which would refuse them inline.
     page.evaluate(AXE_SOURCE.read_text())
     violations = page.evaluate("options => axe.run(document, options).then(results => results.violations)", RULES)
