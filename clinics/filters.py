@@ -27,7 +27,7 @@ from clinics.models import (
     Language,
     TreatmentType,
 )
-from clinics.places import US_STATES, Location, PlaceNotFound, bounding_box, distance_in_miles, locate
+from clinics.places import US_STATES, Location, PlaceForm, bounding_box, distance_in_miles
 
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
@@ -80,7 +80,7 @@ class FacetGroup:
     problems: list[str] = field(default_factory=list)
 
 
-class ClinicSearchForm(forms.Form):
+class ClinicSearchForm(PlaceForm):
     """The fields that are not filters: place, radius and sort. Geocodes the place while validating."""
 
     where = forms.CharField(label="Near", max_length=100, required=False)
@@ -91,19 +91,8 @@ class ClinicSearchForm(forms.Form):
         label="Sort by", choices=[(key, label) for key, (label, _) in SORT_RULES.items()], required=False
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.place_suggestions: list[str] = []
-
     def clean_where(self) -> Location | None:
-        text = self.cleaned_data["where"]
-        if not text:
-            return None
-        try:
-            return locate(text)
-        except PlaceNotFound as error:
-            self.place_suggestions = error.suggestions
-            raise forms.ValidationError(str(error), code="unknown_place") from None
+        return self.located(self.cleaned_data["where"])
 
 
 class ClinicFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Avg, F, FloatField, Min, Q, Value
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
 
@@ -194,3 +195,22 @@ def distance_in_miles(location: Location):
     )
     # Rounding can push the haversine a hair above 1, where asin() would raise.
     return 2 * EARTH_RADIUS_MILES * ASin(Sqrt(Least(haversine, Value(1.0))))
+
+
+class PlaceForm(forms.Form):
+    """A form with a place field, geocoded while validating; when no place matches, the field's error
+    is locate's message and `place_suggestions` holds the places it offers instead."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.place_suggestions: list[str] = []
+
+    def located(self, text: str) -> Location | None:
+        """For a clean_<field> method: the place `text` names, or None when it is blank."""
+        if not text:
+            return None
+        try:
+            return locate(text)
+        except PlaceNotFound as error:
+            self.place_suggestions = error.suggestions
+            raise forms.ValidationError(str(error), code="unknown_place") from None

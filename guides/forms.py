@@ -1,6 +1,6 @@
 from django import forms
 
-from clinics.places import Location, PlaceNotFound, locate
+from clinics.places import Location, PlaceForm
 from guides.images import ReencodedImageField
 from guides.models import Guide
 
@@ -21,7 +21,7 @@ class GuideAdminForm(forms.ModelForm):
         field_classes = {"hero_image": ReencodedImageField}
 
 
-class NearForm(forms.Form):
+class NearForm(PlaceForm):
     """Where a guide's clinics are sorted from: a ZIP code, "City, ST" or a city name, geocoded while validating."""
 
     near = forms.CharField(
@@ -31,16 +31,5 @@ class NearForm(forms.Form):
         error_messages={"max_length": UNREADABLE_PLACE, "null_characters_not_allowed": UNREADABLE_PLACE},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.place_suggestions: list[str] = []
-
     def clean_near(self) -> Location | None:
-        text = self.cleaned_data["near"]
-        if not text:
-            return None
-        try:
-            return locate(text)
-        except PlaceNotFound as error:
-            self.place_suggestions = error.suggestions
-            raise forms.ValidationError(str(error), code="unknown_place") from None
+        return self.located(self.cleaned_data["near"])
