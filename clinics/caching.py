@@ -119,13 +119,13 @@ def page_for_everyone(
     if request.user.is_authenticated or len(messages.get_messages(request)) or set(request.GET) - set(parameters):
         html = render()
     else:
-        html = cached(page_key(request.get_full_path()), render, depends_on=depends_on)
+        html = cached(url_key("page", request), render, depends_on=depends_on)
     return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
 
 
-def page_key(full_path: str) -> str:
-    """Where the page at this path and query string is cached for everyone."""
-    return "page:" + hashlib.sha256(full_path.encode()).hexdigest()
+def url_key(name: str, request: HttpRequest) -> str:
+    """A cache key for `name` computed for this path and query string: the whole page, or a part of it."""
+    return f"{name}:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
 
 
 def data_changed(name: str) -> None:

@@ -4,7 +4,6 @@ Each is an explanation from the reference data plus the same search as /clinics/
 fixed, sorted by when the listing was last verified.
 """
 
-import hashlib
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
-from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
+from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
@@ -42,9 +41,8 @@ def _render(request: HttpRequest, template: str, context: Callable[[], dict]) ->
 
 def _landing(request: HttpRequest, *, fixed: dict, crumbs: list, refine: dict, **context) -> dict:
     """The page's context with its results; `refine` holds the parameters that open the same search on /clinics/."""
-    key = "landing-results:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return {
-        **cached(key, lambda: _results(request, _landing_search(**fixed))),
+        **cached(url_key("landing-results", request), lambda: _results(request, _landing_search(**fixed))),
         "crumbs": crumbs,
         "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
         "refine_url": f"{reverse('clinics:list')}?{urlencode(refine)}",

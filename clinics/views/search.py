@@ -1,6 +1,5 @@
 """The clinic search page: filters with facet counts, sort, and pagination that never scans deep."""
 
-import hashlib
 import math
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -9,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from clinics.caching import cached, page_for_everyone
+from clinics.caching import cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic, ClinicTreatment
 
@@ -59,12 +58,11 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 
     The body is cached apart too, for members, who get the rest of the page rendered for them.
     """
-    key = "search-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return HttpResponse(
         page_for_everyone(
             request,
             "clinics/search.html",
-            lambda: cached(key, lambda: _search_body(request)),
+            lambda: cached(url_key("search-page", request), lambda: _search_body(request)),
             parameters=SEARCH_PARAMETERS,
         )
     )

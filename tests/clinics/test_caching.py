@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.caching import page_key
+from clinics.caching import url_key
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.services import clinic_mark_verified
 from tests.factories import make_clinic, make_guide
@@ -119,9 +119,9 @@ def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(c
     for path in [f"{clinic.get_absolute_url()}?utm_source=mail", "/clinics/?q=clinic&made_up=1", "/?ref=x"]:
         response = client.get(path)
         assert response.status_code == 200
-        assert cache.get(page_key(response.wsgi_request.get_full_path())) is None
+        assert cache.get(url_key("page", response.wsgi_request)) is None
     response = client.get("/clinics/?q=clinic")
-    assert cache.get(page_key(response.wsgi_request.get_full_path())) is not None
+    assert cache.get(url_key("page", response.wsgi_request)) is not None
 
 
 def test_signed_in_members_and_visitors_with_a_message_never_get_or_fill_the_page_cached_for_everyone(
