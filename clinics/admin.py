@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
-from clinics.forms import ReviewReasonForm
+from clinics.forms import OfferAdminForm, ReviewReasonForm
 from clinics.models import (
     ChangeRequest,
     Claim,
@@ -66,10 +66,19 @@ class PlaceAdmin(admin.ModelAdmin):
     show_full_result_count = False  # tens of thousands of rows; skip the extra COUNT
 
 
-class ClinicTreatmentInline(admin.TabularInline):
+class ClinicTreatmentInline(admin.StackedInline):
     model = ClinicTreatment
+    form = OfferAdminForm
     extra = 0
     autocomplete_fields = ["treatment_type"]
+    fields = [
+        "treatment_type",
+        ("price_min", "price_max", "price_unit", "course_sessions"),
+        "bills_insurance",
+        "carriers",
+        "notes",
+    ]
+    filter_horizontal = ["carriers"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -87,7 +96,7 @@ class ClinicAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "city", "=zip_code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
-    filter_horizontal = ["conditions", "insurance_carriers", "languages"]
+    filter_horizontal = ["conditions", "languages"]
     date_hierarchy = "last_verified_at"
     show_full_result_count = False
     inlines = [ClinicTreatmentInline, MembershipInline]
@@ -115,7 +124,6 @@ class ClinicAdmin(SimpleHistoryAdmin):
             "Payment",
             {
                 "fields": [
-                    "insurance_carriers",
                     "offers_financing",
                     "offers_sliding_scale",
                     "offers_superbill",

@@ -24,7 +24,7 @@ class ClinicsConfig(AppConfig):
             post_delete.connect(
                 listings_changed, sender=model, dispatch_uid=f"listings_changed_delete_{model.__name__}"
             )
-        for relation in [models.Clinic.conditions, models.Clinic.insurance_carriers, models.Clinic.languages]:
+        for relation in [models.Clinic.conditions, models.Clinic.languages, models.ClinicTreatment.carriers]:
             m2m_changed.connect(
                 listings_changed, sender=relation.through, dispatch_uid=f"listings_changed_{relation.field.name}"
             )

@@ -1,7 +1,7 @@
 """A listing's editable values as plain JSON data: snapshots, field-by-field diffs, conflicts.
 
-A snapshot is a dict of the clinic's own fields, the ids of its conditions, insurance carriers
-and languages (sorted), and its treatment offers (sorted by treatment type id). Pending changes
+A snapshot is a dict of the clinic's own fields, the ids of its conditions and languages (sorted),
+and its treatment offers (sorted by treatment type id), each with the ids of the carriers it bills. Pending changes
 store two of them: the listing as the member saw it (`base`) and as they propose it.
 """
 
@@ -41,8 +41,17 @@ SCALAR_FIELDS = [
     "refers_to_clinical_trials",
 ]
 DERIVED_FIELDS = ["latitude", "longitude"]  # follow the ZIP code; never typed by members
-RELATED_FIELDS = {"conditions": Condition, "insurance_carriers": InsuranceCarrier, "languages": Language}
-TREATMENT_FIELDS = ["treatment_type", "price_min", "price_max", "bills_insurance", "notes"]
+RELATED_FIELDS = {"conditions": Condition, "languages": Language}
+TREATMENT_FIELDS = [
+    "treatment_type",
+    "price_min",
+    "price_max",
+    "price_unit",
+    "course_sessions",
+    "bills_insurance",
+    "carriers",
+    "notes",
+]
 PHOTO_FIELDS = ["logo", "photos"]  # the public logo's id (or None) and the public photos' ids
 DIFF_FIELDS = [*SCALAR_FIELDS, *RELATED_FIELDS, "treatments", *PHOTO_FIELDS]
 
@@ -52,14 +61,19 @@ def clinic_snapshot(clinic: Clinic) -> dict[str, Any]:
     snapshot: dict[str, Any] = {name: getattr(clinic, name) for name in SCALAR_FIELDS + DERIVED_FIELDS}
     for name in RELATED_FIELDS:
         snapshot[name] = sorted(getattr(clinic, name).values_list("pk", flat=True))
-    snapshot["treatments"] = [
-        {name: getattr(offer, "treatment_type_id" if name == "treatment_type" else name) for name in TREATMENT_FIELDS}
-        for offer in ClinicTreatment.objects.filter(clinic=clinic).order_by("treatment_type_id")
-    ]
+    offers = ClinicTreatment.objects.filter(clinic=clinic).prefetch_related("carriers")
+    snapshot["treatments"] = sorted(map(offer_snapshot, offers), key=lambda offer: offer["treatment_type"])
     public = list(ClinicPhoto.objects.public().filter(clinic=clinic).values_list("pk", "kind"))
     snapshot["logo"] = next((pk for pk, kind in public if kind == ClinicPhoto.Kind.LOGO), None)
     snapshot["photos"] = sorted(pk for pk, kind in public if kind == ClinicPhoto.Kind.PHOTO)
     return snapshot
+
+
+def offer_snapshot(offer: ClinicTreatment) -> dict[str, Any]:
+    values = {name: getattr(offer, name) for name in TREATMENT_FIELDS if name not in ("treatment_type", "carriers")}
+    values["treatment_type"] = offer.treatment_type_id
+    values["carriers"] = sorted(carrier.pk for carrier in offer.carriers.all())
+    return values
 
 
 def new_photo_ids(change_base: dict, proposed: dict) -> list[int]:
@@ -102,9 +116,11 @@ def apply_snapshot(clinic: Clinic, values: dict[str, Any], fields: list[str]) ->
             row = ClinicTreatment.objects.filter(clinic=clinic, treatment_type_id=type_id).first()
             row = row or ClinicTreatment(clinic=clinic, treatment_type_id=type_id)
             for name in TREATMENT_FIELDS[1:]:
-                setattr(row, name, offer[name])
+                if name != "carriers":
+                    setattr(row, name, offer[name])
             row.full_clean()
             row.save()
+            row.carriers.set(offer["carriers"])
     photos = ClinicPhoto.objects.filter(clinic=clinic)
     if "logo" in fields:
         photos.filter(kind=ClinicPhoto.Kind.LOGO, status=ClinicPhoto.Status.PUBLIC).exclude(pk=values["logo"]).update(
@@ -135,7 +151,6 @@ def _labels() -> dict[str, str]:
         medical_director_credentials="Medical director's credentials",
         first_visit="What a first visit looks like",
         conditions="Conditions treated",
-        insurance_carriers="Insurance carriers",
         languages="Languages",
         treatments="Treatments and prices",
         logo="Logo",
@@ -157,6 +172,7 @@ class Describer:
             for name, model in RELATED_FIELDS.items()
         }
         self.treatment_names = dict(TreatmentType.objects.values_list("pk", "name"))
+        self.carrier_names = dict(InsuranceCarrier.objects.values_list("pk", "name"))
 
     def __call__(self, name: str, value: Any) -> str:
         if name in RELATED_FIELDS:
@@ -173,9 +189,13 @@ class Describer:
         """One treatment offer in words, without the treatment's name; "not offered" for None."""
         if offer is None:
             return "Not offered"
-        text = f"${offer['price_min']}-${offer['price_max']} per session"
+        unit = ClinicTreatment.PriceUnit(offer["price_unit"]).label
+        text = f"${offer['price_min']}-${offer['price_max']} {unit}"
+        if offer["course_sessions"]:
+            text += f", first course {offer['course_sessions']} sessions"
         if offer["bills_insurance"]:
-            text += ", bills insurance"
+            carriers = ", ".join(sorted(self.carrier_names.get(pk, f"#{pk}") for pk in offer["carriers"]))
+            text += f", bills insurance ({carriers})" if carriers else ", bills insurance"
         if offer["notes"]:
             text += f" ({offer['notes']})"
         return text

@@ -49,17 +49,20 @@ SORT_RULES = {
     "verified": ("Recently verified", "Sorted by the date our editors last checked each listing."),
     "name": ("Name", "Sorted by name, A to Z."),
 }
-# Filters whose options come from many-to-many rows: counted with one GROUP BY query each.
+# Filters on a clinic's treatment offers. With a treatment chosen, one offer must meet them all:
+# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV.
+OFFER_FILTERS = {
+    "treatment": "treatment_type__slug__in",
+    "insurance": "carriers__slug__in",
+    "max_price": "price_min__lte",
+}
+# Filters whose options come from many-to-many rows of the clinic: counted with one GROUP BY query each.
 MANY_TO_MANY = {
-    "treatment": (ClinicTreatment, "treatment_type__slug"),
     "condition": (Clinic.conditions.through, "condition__slug"),
-    "insurance": (Clinic.insurance_carriers.through, "insurancecarrier__slug"),
     "language": (Clinic.languages.through, "language__code"),
 }
 # Filters whose options are columns or small subqueries: all counted in one aggregate query.
-FLAGS = ["spravato_insurance", "max_price", "payment", "accepting", "telehealth", "kap", "verified"]
-# The max price applies to the chosen treatments, so the two are counted as one group.
-COUNTED_TOGETHER = {"treatment": {"treatment", "max_price"}}
+FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified"]
 
 
 @dataclass
@@ -171,7 +174,7 @@ class ClinicFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         if self.unreadable:
             return queryset.none()
-        queryset = self.within_reach(queryset).filter(*self.conditions().values())
+        queryset = self.within_reach(queryset).filter(*self.conditions())
         return self.ordered(queryset)
 
     def within_reach(self, queryset: QuerySet) -> QuerySet:
@@ -192,17 +195,63 @@ class ClinicFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def conditions(self) -> dict[str, Q]:
-        """One condition per filter in use, keyed by its parameter name."""
+    def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
+        """The conditions of the filters in use, except those left out (to count their options)."""
         data = self.data_used
-        return {name: self.condition_for(name, data[name]) for name in [*MANY_TO_MANY, *FLAGS] if data.get(name)}
+        used = [name for name in [*MANY_TO_MANY, *FLAGS] if data.get(name) and name not in left_out]
+        return [self.condition_for(name, data[name]) for name in used] + self.offer_conditions(left_out)
+
+    @property
+    def filters_in_use(self) -> list[str]:
+        data = self.data_used
+        return [name for name in [*OFFER_FILTERS, *MANY_TO_MANY, *FLAGS] if data.get(name)]
+
+    def offer_lookups(self, left_out: frozenset[str] = frozenset()) -> dict[str, dict]:
+        """The offer filters in use as ClinicTreatment lookups, keyed by filter name."""
+        data = self.data_used
+        used = [name for name in OFFER_FILTERS if data.get(name) and name not in left_out]
+        lookups = {name: {OFFER_FILTERS[name]: data[name]} for name in used}
+        if "max_price" in lookups:
+            # A price per month or per prescription is not a price per session.
+            lookups["max_price"]["price_unit"] = ClinicTreatment.PriceUnit.SESSION
+        return lookups
+
+    def matching_offers(self, left_out: frozenset[str] = frozenset()) -> list[QuerySet]:
+        """Offer sets a clinic must each have one of: one set when a treatment is chosen, else one per filter."""
+        lookups = self.offer_lookups(left_out)
+        if not lookups:
+            return []
+        if self.data_used.get("treatment"):
+            merged = {key: value for lookup in lookups.values() for key, value in lookup.items()}
+            return [ClinicTreatment.objects.filter(**merged)]
+        return [ClinicTreatment.objects.filter(**lookup) for lookup in lookups.values()]
+
+    def offer_conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
+        return [Q(Exists(offers.filter(clinic=OuterRef("pk")))) for offers in self.matching_offers(left_out)]
+
+    def mark_matching_offers(self, clinics) -> None:
+        """Flag each offer (prefetched) that met the offer filters, so a card can say which one did."""
+        if not self.offer_lookups():
+            return
+        for clinic in clinics:
+            for offer in clinic.clinic_treatments.all():
+                offer.meets_filters = self.offer_matches(offer)
+
+    def offer_matches(self, offer: ClinicTreatment) -> bool:
+        """Whether this offer (with carriers prefetched) meets the offer filters in use, checked in Python."""
+        data = self.data_used
+        if data.get("treatment") and offer.treatment_type.slug not in data["treatment"]:
+            return False
+        if data.get("insurance") and not {c.slug for c in offer.carriers.all()} & set(data["insurance"]):
+            return False
+        if data.get("max_price") and not (offer.per_session and offer.price_min <= data["max_price"]):
+            return False
+        return True
 
     def condition_for(self, name: str, value) -> Q:
         if name in MANY_TO_MANY:
             through, column = MANY_TO_MANY[name]
             return Q(Exists(through.objects.filter(clinic=OuterRef("pk"), **{f"{column}__in": value})))
-        if name == "max_price":
-            return Q(Exists(self._offers_of_chosen_treatments().filter(clinic=OuterRef("pk"), price_min__lte=value)))
         if name == "spravato_insurance":
             offers = ClinicTreatment.objects.filter(
                 clinic=OuterRef("pk"), treatment_type__slug="spravato", bills_insurance=True
@@ -215,8 +264,8 @@ class ClinicFilter(django_filters.FilterSet):
         return Q(**{FLAG_FIELDS[name]: True})
 
     def _offers_of_chosen_treatments(self) -> QuerySet:
-        """Offers of the chosen treatments, or of any treatment when none is chosen."""
-        offers = ClinicTreatment.objects.all()
+        """Per-session offers of the chosen treatments, or of any treatment when none is chosen."""
+        offers = ClinicTreatment.objects.filter(price_unit=ClinicTreatment.PriceUnit.SESSION)
         if treatments := self.data_used.get("treatment"):
             offers = offers.filter(treatment_type__slug__in=treatments)
         return offers
@@ -282,21 +331,36 @@ class ClinicFilter(django_filters.FilterSet):
     def _count_facets(self) -> dict[str, dict[str, int]]:
         """Clinics per option of every filter, in six queries whatever the number of options."""
         reach = self.within_reach(self.queryset)
-        conditions = self.conditions()
         counts: dict[str, dict[str, int]] = {}
 
-        for name, (through, column) in MANY_TO_MANY.items():
-            left_out = COUNTED_TOGETHER.get(name, {name})
-            clinics = reach.filter(*[q for other, q in conditions.items() if other not in left_out]).values("pk")
-            rows = through.objects.filter(clinic__in=clinics)
-            if name == "treatment" and self.data_used.get("max_price"):
-                rows = rows.filter(price_min__lte=self.data_used["max_price"])
-            counts[name] = dict(rows.values_list(column).annotate(n=Count("pk")).order_by())
+        def clinics_without(*names: str) -> QuerySet:
+            return reach.filter(*self.conditions(frozenset(names))).values("pk")
 
-        # Max price: each clinic's lowest price (of the chosen treatments), then one count per price.
-        clinics = reach.filter(*[q for other, q in conditions.items() if other != "max_price"]).values("pk")
-        lowest = self._offers_of_chosen_treatments().filter(clinic__in=clinics).values("clinic_id")
-        lowest = lowest.annotate(lowest=Min("price_min")).order_by()
+        for name, (through, column) in MANY_TO_MANY.items():
+            rows = through.objects.filter(clinic__in=clinics_without(name))
+            counts[name] = dict(rows.values_list(column).annotate(n=Count("clinic_id", distinct=True)).order_by())
+
+        # Offer filters: an option counts the clinics with one offer meeting it and, once a treatment
+        # is chosen (as ticking a treatment does), the other offer filters too.
+        together = bool(self.data_used.get("treatment"))
+        for name, column in [("treatment", "treatment_type__slug"), ("insurance", "carriers__slug")]:
+            same_offer = together or name == "treatment"
+            offers = ClinicTreatment.objects.filter(
+                clinic__in=clinics_without(*(OFFER_FILTERS if same_offer else [name]))
+            )
+            if same_offer:
+                for lookup in self.offer_lookups(frozenset([name])).values():
+                    offers = offers.filter(**lookup)
+            rows = offers.exclude(**{f"{column}__isnull": True}).values_list(column)
+            counts[name] = dict(rows.annotate(n=Count("clinic_id", distinct=True)).order_by())
+
+        # Max price: each clinic's lowest per-session price (of offers meeting the other offer filters).
+        offers = self._offers_of_chosen_treatments().filter(
+            clinic__in=clinics_without(*(OFFER_FILTERS if together else ["max_price"]))
+        )
+        if together and self.data_used.get("insurance"):
+            offers = offers.filter(carriers__slug__in=self.data_used["insurance"])
+        lowest = offers.values("clinic_id").annotate(lowest=Min("price_min")).order_by()
         totals = lowest.aggregate(
             **{str(price): Count("clinic_id", filter=Q(lowest__lte=price)) for price, _ in MAX_PRICE_CHOICES}
         )
@@ -308,10 +372,11 @@ class ClinicFilter(django_filters.FilterSet):
             "payment": {key: self.condition_for("payment", [key]) for key in PAYMENT_FIELDS},
             **{name: {"on": self.condition_for(name, True)} for name in [*FLAG_FIELDS, "verified"]},
         }
-        clinics = reach.filter(*[q for other, q in conditions.items() if other not in FLAGS])
+        clinics = reach.filter(*self.conditions(frozenset(FLAGS)))
+        data = self.data_used
         aggregates, keys = {}, {}
         for name, by_value in options.items():
-            others = [q for other, q in conditions.items() if other in FLAGS and other != name]
+            others = [self.condition_for(other, data[other]) for other in FLAGS if data.get(other) and other != name]
             for value, option in by_value.items():
                 alias = f"facet_{len(keys)}"
                 keys[alias] = (name, value)
@@ -378,4 +443,4 @@ class ClinicFilter(django_filters.FilterSet):
 
     @property
     def active_filter_count(self) -> int:
-        return len(self.conditions())
+        return len(self.filters_in_use)

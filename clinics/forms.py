@@ -13,6 +13,7 @@ from clinics.models import (
     Claim,
     Clinic,
     ClinicPhoto,
+    ClinicTreatment,
     Condition,
     Inquiry,
     InsuranceCarrier,
@@ -31,12 +32,6 @@ class ListingForm(forms.ModelForm):
 
     conditions = forms.ModelMultipleChoiceField(
         Condition.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Conditions treated"
-    )
-    insurance_carriers = forms.ModelMultipleChoiceField(
-        InsuranceCarrier.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Insurance carriers accepted",
     )
     languages = forms.ModelMultipleChoiceField(
         Language.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label="Languages spoken"
@@ -194,14 +189,36 @@ class PhotosForm(forms.Form):
         return new
 
 
+SELF_PAY_WITH_CARRIERS = (
+    "You chose insurance carriers for a treatment marked self-pay. Tick “We bill insurance for it”, "
+    "or clear the carriers."
+)
+
+
 class TreatmentOfferForm(forms.Form):
-    """One treatment type: offered or not, and its price per session."""
+    """One treatment type: offered or not, its self-pay price in its unit, and the carriers billed for it."""
 
     treatment_type = forms.ModelChoiceField(TreatmentType.objects.all(), widget=forms.HiddenInput)
     offered = forms.BooleanField(required=False)
     price_min = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="From ($)")
     price_max = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="To ($)")
+    price_unit = forms.ChoiceField(
+        choices=ClinicTreatment.PriceUnit.choices, initial="session", required=False, label="Price is"
+    )
+    course_sessions = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        label="Sessions in your first course",
+        help_text="Leave empty if you have no fixed course.",
+    )
     bills_insurance = forms.BooleanField(required=False, label="We bill insurance for it")
+    carriers = forms.ModelMultipleChoiceField(
+        InsuranceCarrier.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Carriers we bill for it",
+    )
     notes = forms.CharField(required=False, max_length=300, label="Note")
 
     def clean(self) -> dict:
@@ -209,11 +226,36 @@ class TreatmentOfferForm(forms.Form):
         if cleaned.get("offered"):
             low, high = cleaned.get("price_min"), cleaned.get("price_max")
             if low is None:
-                self.add_error("price_min", "Give the lowest price per session.")
+                self.add_error("price_min", "Give the lowest self-pay price.")
             if high is None:
-                self.add_error("price_max", "Give the highest price per session (the same if there is one).")
+                self.add_error("price_max", "Give the highest self-pay price (the same if there is one).")
             if low and high and low > high:
                 self.add_error("price_max", "The highest price cannot be below the lowest.")
+            if cleaned.get("carriers") and not cleaned.get("bills_insurance"):
+                self.add_error("carriers", SELF_PAY_WITH_CARRIERS)
+        return cleaned
+
+
+class OfferAdminForm(forms.ModelForm):
+    """The admin's form for one offer: refuses carriers on a self-pay offer, as the staff form does."""
+
+    class Meta:
+        model = ClinicTreatment
+        fields = [
+            "treatment_type",
+            "price_min",
+            "price_max",
+            "price_unit",
+            "course_sessions",
+            "bills_insurance",
+            "carriers",
+            "notes",
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("carriers") and not cleaned.get("bills_insurance"):
+            self.add_error("carriers", SELF_PAY_WITH_CARRIERS)
         return cleaned
 
 
@@ -231,7 +273,10 @@ class BaseTreatmentFormSet(forms.BaseFormSet):
                 "treatment_type": form.cleaned_data["treatment_type"].pk,
                 "price_min": form.cleaned_data["price_min"],
                 "price_max": form.cleaned_data["price_max"],
+                "price_unit": form.cleaned_data["price_unit"] or ClinicTreatment.PriceUnit.SESSION,
+                "course_sessions": form.cleaned_data["course_sessions"],
                 "bills_insurance": form.cleaned_data["bills_insurance"],
+                "carriers": sorted(carrier.pk for carrier in form.cleaned_data["carriers"]),
                 "notes": form.cleaned_data["notes"],
             }
             for form in self.forms

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from clinics.models import Clinic
+from clinics.models import Clinic, ClinicTreatment
 
 
 def absolute(path: str) -> str:
@@ -29,6 +29,7 @@ def clinic_json_ld(clinic: Clinic) -> dict:
         "availableService": [
             {"@type": "MedicalTherapy", "name": offer.treatment_type.name} for offer in clinic.clinic_treatments.all()
         ],
+        "makesOffer": [_offer_json_ld(offer) for offer in clinic.clinic_treatments.all()],
     }
     if clinic.phone:
         data["telephone"] = clinic.phone
@@ -37,6 +38,21 @@ def clinic_json_ld(clinic: Clinic) -> dict:
     if clinic.description:
         data["description"] = clinic.description
     return data
+
+
+def _offer_json_ld(offer: ClinicTreatment) -> dict:
+    """An offer's self-pay price range in its unit; insurance terms vary by plan, so they are left out."""
+    return {
+        "@type": "Offer",
+        "itemOffered": {"@type": "MedicalTherapy", "name": offer.treatment_type.name},
+        "priceSpecification": {
+            "@type": "UnitPriceSpecification",
+            "minPrice": offer.price_min,
+            "maxPrice": offer.price_max,
+            "priceCurrency": "USD",
+            "unitText": offer.get_price_unit_display().removeprefix("per "),
+        },
+    }
 
 
 def breadcrumb_json_ld(crumbs: list[tuple[str, str]]) -> dict:

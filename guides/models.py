@@ -8,11 +8,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
+from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType, offers_with_details
 from guides.rendering import render_markdown
 
 WORDS_PER_MINUTE = 200
@@ -173,9 +173,8 @@ class Guide(models.Model):
                 | Q(pk__in=Clinic.conditions.through.objects.filter(condition__in=condition_ids).values("clinic"))
             )
             .prefetch_related(
-                Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
+                offers_with_details(),
                 "conditions",
-                "insurance_carriers",
             )
             .order_by(models.F("last_verified_at").desc(nulls_last=True), "name")
         )

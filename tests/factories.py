@@ -7,7 +7,7 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
+from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, TreatmentType
 from guides.models import Guide
 
 _serial = count(1)
@@ -44,6 +44,15 @@ def make_clinic(*, treatments: dict[str, tuple[int, int]] | None = None, **overr
             price_max=price_max,
         )
     return clinic
+
+
+def bill_insurance(clinic: Clinic, treatment: str, *carriers: str) -> ClinicTreatment:
+    """Mark the clinic's offer of `treatment` as billed to insurance, to the carriers with these slugs."""
+    offer = ClinicTreatment.objects.get(clinic=clinic, treatment_type__slug=treatment)
+    offer.bills_insurance = True
+    offer.save()
+    offer.carriers.add(*InsuranceCarrier.objects.filter(slug__in=carriers))
+    return offer
 
 
 def make_user(**overrides):

@@ -81,7 +81,11 @@ def listing_post_data(clinic: Clinic | None = None, **changes) -> dict:
             data[prefix + "offered"] = "on"
             data[prefix + "price_min"] = offer["price_min"]
             data[prefix + "price_max"] = offer["price_max"]
+            data[prefix + "price_unit"] = offer.get("price_unit", "session")
+            data[prefix + "course_sessions"] = offer.get("course_sessions") or ""
             data[prefix + "notes"] = offer["notes"]
+            if offer.get("carriers"):
+                data[prefix + "carriers"] = offer["carriers"]
             if offer["bills_insurance"]:
                 data[prefix + "bills_insurance"] = "on"
     return data

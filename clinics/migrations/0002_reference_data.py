@@ -29,7 +29,7 @@ TREATMENT_TYPES = [
         "short_name": "IM",
         "how_given": "A single injection into a muscle, usually the shoulder, at a fixed dose.",
         "summary": "Often cheaper than an infusion. The dose cannot be adjusted once given, and the dissociative effect tends to come on faster and feel stronger.",
-        "course_sessions": 6,
+        "course_sessions": None,
         "course_schedule": "Set by each clinic; a series of about 6 sessions is common",
         "session_minutes_min": 40,
         "session_minutes_max": 90,

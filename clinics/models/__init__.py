@@ -14,6 +14,7 @@ from clinics.models.listings import (
     Language,
     Place,
     TreatmentType,
+    offers_with_details,
 )
 from clinics.models.listings import _image_path as _image_path  # migration 0005 names clinics.models._image_path
 from clinics.models.staff import INVITATION_MAX_AGE, ChangeRequest, Claim, Invitation, Membership
@@ -40,4 +41,5 @@ __all__ = [
     "Place",
     "QueuedEmail",
     "TreatmentType",
+    "offers_with_details",
 ]

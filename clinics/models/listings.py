@@ -9,7 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history import register
@@ -174,7 +174,6 @@ class Clinic(models.Model):
 
     treatments = models.ManyToManyField(TreatmentType, through="ClinicTreatment", related_name="clinics")
     conditions = models.ManyToManyField(Condition, blank=True, related_name="clinics")
-    insurance_carriers = models.ManyToManyField(InsuranceCarrier, blank=True, related_name="clinics")
     languages = models.ManyToManyField(Language, blank=True, related_name="clinics")
 
     last_verified_at = models.DateTimeField(null=True, blank=True)
@@ -249,22 +248,59 @@ class Clinic(models.Model):
 
 
 class ClinicTreatment(models.Model):
-    """A clinic's offer of one treatment type, with its price per session in whole dollars."""
+    """A clinic's offer of one treatment type: its price in its own unit, and who pays for it.
+
+    Insurance is a fact of the offer, not of the clinic: a clinic may bill Aetna for Spravato
+    and take only self-pay for IV. The price is what a self-paying patient pays.
+    """
+
+    class PriceUnit(models.TextChoices):
+        SESSION = "session", "per session"
+        MONTH = "month", "per month"
+        PRESCRIPTION = "prescription", "per prescription"
+        COURSE = "course", "per course"
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinic_treatments")
     treatment_type = models.ForeignKey(TreatmentType, on_delete=models.PROTECT, related_name="offers")
-    price_min = models.PositiveIntegerField(help_text="Lowest price per session, in dollars.")
-    price_max = models.PositiveIntegerField(help_text="Highest price per session, in dollars.")
-    bills_insurance = models.BooleanField(default=False, help_text="The clinic bills insurance for it.")
+    price_min = models.PositiveIntegerField(help_text="Lowest self-pay price, in dollars, in the price unit.")
+    price_max = models.PositiveIntegerField(help_text="Highest self-pay price, in dollars, in the price unit.")
+    price_unit = models.CharField(max_length=12, choices=PriceUnit.choices, default=PriceUnit.SESSION)
+    course_sessions = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Sessions in this clinic's first course; empty to use the treatment's usual course.",
+    )
+    bills_insurance = models.BooleanField(default=False, help_text="The clinic bills insurance for this treatment.")
+    carriers = models.ManyToManyField(
+        InsuranceCarrier,
+        blank=True,
+        related_name="offers",
+        help_text="Carriers the clinic bills for this treatment; only when it bills insurance for it.",
+    )
     notes = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["treatment_type__position"]
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "treatment_type"], name="clinictreatment_once_per_clinic"),
-            models.CheckConstraint(condition=Q(price_min__gt=0), name="clinictreatment_price_positive"),
+            models.UniqueConstraint(
+                fields=["clinic", "treatment_type"],
+                name="clinictreatment_once_per_clinic",
+                violation_error_message="This treatment is already listed for the clinic.",
+            ),
             models.CheckConstraint(
-                condition=Q(price_min__lte=models.F("price_max")), name="clinictreatment_price_range"
+                condition=Q(price_min__gt=0),
+                name="clinictreatment_price_positive",
+                violation_error_message="A price must be more than $0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_min__lte=models.F("price_max")),
+                name="clinictreatment_price_range",
+                violation_error_message="The highest price cannot be below the lowest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(course_sessions__isnull=True) | Q(course_sessions__gte=1),
+                name="clinictreatment_course_sessions_positive",
+                violation_error_message="A course has at least one session.",
             ),
         ]
         indexes = [models.Index(fields=["treatment_type", "price_min"], name="clinictreatment_type_price")]
@@ -273,12 +309,29 @@ class ClinicTreatment(models.Model):
         return f"{self.treatment_type} at {self.clinic}"
 
     @property
-    def first_course_estimate(self) -> tuple[int, int] | None:
-        """The cost of a usual first course as a (low, high) range, or None with no fixed course."""
-        sessions = self.treatment_type.course_sessions
-        if not sessions:
+    def per_session(self) -> bool:
+        return self.price_unit == self.PriceUnit.SESSION
+
+    @property
+    def sessions_in_course(self) -> int | None:
+        """The clinic's own course length, else the treatment's usual one; None when neither is set."""
+        return self.course_sessions or self.treatment_type.course_sessions
+
+    @property
+    def first_course_estimate(self) -> tuple[int, int, int] | None:
+        """(low, high, sessions) for a first course, only for a per-session price with a known course length."""
+        sessions = self.sessions_in_course
+        if not self.per_session or not sessions:
             return None
-        return self.price_min * sessions, self.price_max * sessions
+        return self.price_min * sessions, self.price_max * sessions, sessions
+
+
+def offers_with_details() -> Prefetch:
+    """A clinic's offers with their treatment type and carriers, for cards and pages (two queries)."""
+    return Prefetch(
+        "clinic_treatments",
+        queryset=ClinicTreatment.objects.select_related("treatment_type").prefetch_related("carriers"),
+    )
 
 
 class ClinicPageViews(models.Model):
@@ -365,6 +418,6 @@ class ClinicPhoto(models.Model):
 register(
     Clinic,
     excluded_fields=["search_vector", "updated_at"],
-    m2m_fields=["conditions", "insurance_carriers", "languages"],
+    m2m_fields=["conditions", "languages"],
 )
-register(ClinicTreatment)
+register(ClinicTreatment, m2m_fields=["carriers"])

@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinics.models import Clinic
+from clinics.models import Clinic, ClinicTreatment
 
 register = template.Library()
 
@@ -20,6 +20,18 @@ def price_range(low: int, high: int) -> str:
     if low == high:
         return f"${intcomma(low)}"
     return f"${intcomma(low)}–${intcomma(high)}"
+
+
+@register.simple_tag
+def offer_price(offer: ClinicTreatment) -> str:
+    """An offer's self-pay price in its own unit: "$400–$700 per session", "$150 per month"."""
+    return f"{price_range(offer.price_min, offer.price_max)} {offer.get_price_unit_display()}"
+
+
+@register.filter
+def carrier_names(offer: ClinicTreatment) -> str:
+    """The carriers an offer is billed to, from prefetched rows: "Aetna, Cigna"."""
+    return ", ".join(carrier.name for carrier in offer.carriers.all())
 
 
 @register.filter

@@ -1,10 +1,9 @@
 """Up to four clinics side by side."""
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from clinics.models import Clinic, ClinicTreatment, TreatmentType
+from clinics.models import Clinic, ClinicTreatment, TreatmentType, offers_with_details
 
 MAX_COMPARED = 4
 
@@ -24,9 +23,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     clinics_by_id = (
         Clinic.objects.published()
         .prefetch_related(
-            Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
+            offers_with_details(),
             "conditions",
-            "insurance_carriers",
             "languages",
         )
         .in_bulk(ids)

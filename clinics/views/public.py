@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.forms import InquiryForm, ListingReportForm
-from clinics.models import Clinic, ClinicPhoto, ClinicTreatment, Condition, TreatmentType
+from clinics.models import Clinic, ClinicPhoto, Condition, TreatmentType, offers_with_details
 from clinics.pageviews import count_view
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
@@ -65,9 +65,8 @@ def _clinic_listing(request: HttpRequest, slug: str) -> dict:
 def _clinic_profile(request: HttpRequest, slug: str) -> dict:
     clinic = get_object_or_404(
         Clinic.objects.published().prefetch_related(
-            Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
+            offers_with_details(),
             "conditions",
-            "insurance_carriers",
             "languages",
             Prefetch("photos", queryset=ClinicPhoto.objects.public(), to_attr="public_photos"),
         ),
@@ -88,6 +87,7 @@ def _clinic_profile(request: HttpRequest, slug: str) -> dict:
         "crumbs": crumbs,
         "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
         "logo": logo,
+        "treats_pain": any(c.group == Condition.Group.CHRONIC_PAIN for c in clinic.conditions.all()),
         "photos": [photo for photo in clinic.public_photos if photo.kind == ClinicPhoto.Kind.PHOTO],
         "guides": Guide.objects.published().about(*topics)[:3],
         "heading": "Guides about these treatments and conditions",

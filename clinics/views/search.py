@@ -3,23 +3,22 @@
 import math
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from clinics.caching import cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
-from clinics.models import Clinic, ClinicTreatment
+from clinics.models import Clinic, offers_with_details
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
 
 # What a results card shows, fetched for the whole page in three queries.
 CARD_DETAILS = [
-    Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
+    offers_with_details(),
     "conditions",
-    "insurance_carriers",
 ]
 
 
@@ -71,6 +70,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
     page = results_page(request, search.qs)
+    search.mark_matching_offers(page)
     context = {"search": search, "facets": search.facets(), "page": page}
     return {
         "place": search.location.label if search.location else "",

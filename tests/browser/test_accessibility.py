@@ -9,7 +9,7 @@ from django.test import Client
 
 from clinics.inquiries import inquiry_create
 from clinics.models import Condition, InsuranceCarrier, Language
-from tests.factories import AUSTIN, make_clinic, make_guide
+from tests.factories import AUSTIN, bill_insurance, make_clinic, make_guide
 from tests.staff_factories import make_member, make_place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,7 +69,7 @@ def listings():
         make_clinic(name="Cedar IV Clinic", latitude=AUSTIN[0] + 0.05, accepting_new_patients=False),
     ]
     for clinic in clinics:
-        clinic.insurance_carriers.add(aetna)
+        bill_insurance(clinic, clinic.clinic_treatments.first().treatment_type.slug, aetna.slug)
         clinic.conditions.add(*Condition.objects.all()[:4])
         clinic.languages.add(Language.objects.first())
     make_guide(

@@ -1,16 +1,15 @@
 import pytest
 
-from clinics.models import InsuranceCarrier, Place
-from tests.factories import AUSTIN, make_clinic
+from clinics.models import Place
+from tests.factories import AUSTIN, bill_insurance, make_clinic
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_patient_types_a_zip_picks_a_treatment_and_an_insurance_and_opens_a_clinic(page):
     Place.objects.create(zip_code="78701", city="Austin", state="TX", latitude=AUSTIN[0], longitude=AUSTIN[1])
-    aetna = InsuranceCarrier.objects.get(slug="aetna")
-    make_clinic(name="Juniper Spravato Center", treatments={"spravato": (500, 650)}).insurance_carriers.add(aetna)
-    make_clinic(name="Cedar IV Clinic", treatments={"iv-infusion": (400, 500)}).insurance_carriers.add(aetna)
+    bill_insurance(make_clinic(name="Juniper Spravato Center", treatments={"spravato": (500, 650)}), "spravato", "aetna")
+    bill_insurance(make_clinic(name="Cedar IV Clinic", treatments={"iv-infusion": (400, 500)}), "iv-infusion", "aetna")
     make_clinic(name="Sage Spravato Clinic", treatments={"spravato": (500, 600)})
     make_clinic(name="Far Away Clinic", treatments={"spravato": (500, 600)}, latitude=40.0, longitude=-100.0)
 

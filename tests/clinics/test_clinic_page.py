@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clinics.models import ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
-from tests.factories import make_clinic, make_guide
+from tests.factories import bill_insurance, make_clinic, make_guide
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,9 @@ def json_ld_blocks(response) -> list[dict]:
 @pytest.mark.parametrize(
     "slug, prices, estimate",
     [
-        ("iv-infusion", (450, 650), (2700, 3900)),  # 6 infusions
-        ("spravato", (500, 600), (4000, 4800)),  # 8 sessions
-        ("oral-sublingual", (300, 350), None),  # no fixed course
+        ("iv-infusion", (450, 650), (2700, 3900, 6)),  # 6 infusions
+        ("spravato", (500, 600), (4000, 4800, 8)),  # 8 sessions
+        ("im-injection", (300, 350), None),  # each clinic sets its own course
     ],
 )
 def test_the_first_course_estimate_is_the_price_times_the_usual_sessions(slug, prices, estimate):
@@ -35,12 +35,12 @@ def test_the_clinic_page_shows_the_estimate_and_how_each_treatment_is_paid(clien
     clinic = make_clinic(
         treatments={"iv-infusion": (450, 650), "spravato": (500, 600)}, offers_superbill=True, offers_financing=True
     )
-    ClinicTreatment.objects.filter(clinic=clinic, treatment_type__slug="spravato").update(bills_insurance=True)
+    bill_insurance(clinic, "spravato", "aetna", "cigna")
     html = client.get(clinic.get_absolute_url()).content.decode()
     assert "$2,700–$3,900 for 6 sessions (estimate)" in html
-    assert "$4,000–$4,800 for 8 sessions (estimate)" in html
-    assert "Billed to your insurance here" in html
-    assert "Self-pay, superbill offered for out-of-network claims, financing available" in html
+    assert "$4,000–$4,800 for 8 sessions (estimate, if paying yourself)" in html
+    assert "Billed to insurance: Aetna, Cigna." in html
+    assert "Self-pay: the clinic does not bill insurance for it. It gives superbills" in html
 
 
 def test_the_clinic_page_has_contact_links_and_a_way_to_report_a_mistake(client):
@@ -106,7 +106,8 @@ def test_the_clinic_page_query_count_does_not_grow_with_what_it_lists(
     clinic = make_clinic(treatments=treatments if many else None)
     if many:
         clinic.conditions.add(*Condition.objects.all())
-        clinic.insurance_carriers.add(*InsuranceCarrier.objects.all())
+        for offer in clinic.clinic_treatments.all():
+            bill_insurance(clinic, offer.treatment_type.slug, *InsuranceCarrier.objects.values_list("slug", flat=True))
         clinic.languages.add(*Language.objects.all())
         for _ in range(4):
             make_guide(treatments=["iv-infusion"], conditions=["ptsd"])

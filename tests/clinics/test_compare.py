@@ -1,7 +1,7 @@
 import pytest
 
-from clinics.models import Clinic
-from tests.factories import make_clinic
+from clinics.models import Clinic, InsuranceCarrier
+from tests.factories import bill_insurance, make_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,8 @@ def compare_url(*ids) -> str:
 def test_two_clinics_are_shown_side_by_side_with_prices_and_estimates(client):
     first = make_clinic(name="Cedar Ketamine", treatments={"iv-infusion": (400, 500)})
     second = make_clinic(name="Juniper Infusions", treatments={"spravato": (600, 600)})
-    second.insurance_carriers.create(name="Fictional Mutual", slug="fictional-mutual")
+    InsuranceCarrier.objects.create(name="Fictional Mutual", slug="fictional-mutual")
+    bill_insurance(second, "spravato", "fictional-mutual")
     response = client.get(compare_url(first.pk, second.pk))
     assert response.status_code == 200
     html = response.content.decode()

@@ -29,10 +29,15 @@ def _snapshot():
     clinics = list(Clinic.objects.order_by("slug").values_list("slug", "city", "state", "latitude", "status"))
     prices = list(
         ClinicTreatment.objects.order_by("clinic__slug", "treatment_type__slug").values_list(
-            "clinic__slug", "treatment_type__slug", "price_min", "price_max", "bills_insurance"
+            "clinic__slug", "treatment_type__slug", "price_min", "price_max", "price_unit", "bills_insurance"
         )
     )
-    return clinics, prices
+    carriers = list(
+        ClinicTreatment.carriers.through.objects.order_by("clinictreatment__clinic__slug", "insurancecarrier__slug")
+        .values_list("clinictreatment__clinic__slug", "insurancecarrier__slug")
+    )
+    phones = list(Clinic.objects.order_by("slug").values_list("phone", flat=True))
+    return clinics, prices, carriers, phones
 
 
 def test_seed_demo_makes_the_requested_number_of_fictional_clinics_in_the_price_band(places, capsys):
@@ -40,11 +45,11 @@ def test_seed_demo_makes_the_requested_number_of_fictional_clinics_in_the_price_
     assert Clinic.objects.count() == 120
     assert not Clinic.objects.exclude(description__startswith="Fictional demo listing.").exists()
     assert not Clinic.objects.exclude(website__endswith=".example").exists()
-    assert ClinicTreatment.objects.filter(price_min__lt=300).count() == 0
+    per_session = ClinicTreatment.objects.filter(price_unit="session")
+    assert per_session.filter(price_min__lt=300).count() == 0
     assert ClinicTreatment.objects.filter(price_max__gt=800).count() == 0
     assert Clinic.objects.filter(clinic_treatments__isnull=True).count() == 0
-    assert ClinicTreatment.objects.filter(treatment_type__slug="spravato", bills_insurance=True).exists()
-    assert not ClinicTreatment.objects.exclude(treatment_type__slug="spravato").filter(bills_insurance=True).exists()
+    assert Clinic.objects.exclude(medical_director="").filter(medical_director__startswith="Dr.").count() == 0
     assert "Demo editor account" in capsys.readouterr().out
 
 

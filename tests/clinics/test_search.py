@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from clinics.filters import MAX_PRICE_CHOICES, ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
-from tests.factories import AUSTIN, make_clinic
+from tests.factories import AUSTIN, bill_insurance, make_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +135,7 @@ FILTER_CASES = {
     ),
     "insurance": (
         {"insurance": "aetna"},
-        lambda c: c.insurance_carriers.add(InsuranceCarrier.objects.get(slug="aetna")),
+        lambda c: bill_insurance(c, "iv-infusion", "aetna"),
     ),
     "spravato_insurance": (
         {"spravato_insurance": "on"},
@@ -147,7 +147,7 @@ FILTER_CASES = {
     ),
     "max_price": (
         {"max_price": "300"},
-        lambda c: _offer(c, "oral-sublingual", 250, 300),
+        lambda c: _offer(c, "im-injection", 250, 300),
     ),
     "accepting": (
         {"accepting": "on"},
@@ -192,10 +192,9 @@ def test_the_home_page_links_still_filter_by_treatment_and_condition(client):
 
 
 def test_choices_within_a_filter_are_or_and_filters_together_are_and(client):
-    aetna, cigna = InsuranceCarrier.objects.get(slug="aetna"), InsuranceCarrier.objects.get(slug="cigna")
-    make_clinic(name="Aetna Telehealth", offers_telehealth=True).insurance_carriers.add(aetna)
-    make_clinic(name="Cigna Telehealth", offers_telehealth=True).insurance_carriers.add(cigna)
-    make_clinic(name="Aetna In Person", offers_telehealth=False).insurance_carriers.add(aetna)
+    bill_insurance(make_clinic(name="Aetna Telehealth", offers_telehealth=True), "iv-infusion", "aetna")
+    bill_insurance(make_clinic(name="Cigna Telehealth", offers_telehealth=True), "iv-infusion", "cigna")
+    bill_insurance(make_clinic(name="Aetna In Person", offers_telehealth=False), "iv-infusion", "aetna")
     make_clinic(name="No Insurance", offers_telehealth=True)
 
     both_carriers = QueryDict("insurance=aetna&insurance=cigna")
@@ -207,9 +206,9 @@ def test_choices_within_a_filter_are_or_and_filters_together_are_and(client):
 
 
 def test_the_max_price_applies_to_the_chosen_treatment(client):
-    make_clinic(name="Cheap Oral Dear IV", treatments={"iv-infusion": (600, 700), "oral-sublingual": (300, 300)})
+    make_clinic(name="Cheap IM Dear IV", treatments={"iv-infusion": (600, 700), "im-injection": (300, 300)})
     make_clinic(name="Cheap IV", treatments={"iv-infusion": (400, 450)})
-    assert names(search(client, max_price="400")) == ["Cheap IV", "Cheap Oral Dear IV"]
+    assert names(search(client, max_price="400")) == ["Cheap IM Dear IV", "Cheap IV"]
     assert names(search(client, max_price="400", treatment="iv-infusion")) == ["Cheap IV"]
 
 
@@ -238,13 +237,15 @@ def varied_clinics():
             last_verified_at=timezone.now() - timedelta(days=100 * n),
             **north_of_austin(n * 2),
         )
-        clinic.insurance_carriers.add(*carriers[: n % 4])
         clinic.conditions.add(*conditions[n % 3 :])
         if n % 4 == 0:
             clinic.languages.add(spanish)
         ClinicTreatment.objects.filter(clinic=clinic, treatment_type__slug="spravato").update(
             bills_insurance=n % 2 == 0
         )
+        # Carriers on the Spravato offer where it is billed, else on the clinic's other offer.
+        billed = "spravato" if n % 6 == 0 else slugs[n % 4]
+        bill_insurance(clinic, billed, *[carrier.slug for carrier in carriers[: n % 4]])
 
 
 FLAG_NAMES = {"spravato_insurance", "accepting", "telehealth", "kap", "verified"}
@@ -460,10 +461,9 @@ def test_no_raw_query_string_makes_the_search_page_fail(client, raw):
 def test_the_search_page_query_count_does_not_grow_with_results(
     client, places, cache_versions, django_assert_max_num_queries, shown
 ):
-    aetna = InsuranceCarrier.objects.get(slug="aetna")
     for n in range(shown):
         clinic = make_clinic(treatments={"iv-infusion": (400, 600), "spravato": (500, 600)}, **north_of_austin(n))
-        clinic.insurance_carriers.add(aetna)
+        bill_insurance(clinic, "iv-infusion", "aetna")
         clinic.conditions.add(*Condition.objects.all())
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
     # 4 choice lists, the place, count, page, 3 prefetches, 6 facet queries; the cache: read and

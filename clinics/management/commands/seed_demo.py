@@ -4,6 +4,7 @@ import random
 import secrets
 from datetime import timedelta
 
+import zipcodes
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -174,14 +175,22 @@ FIRST_VISITS = [
     "a comfortable chair, an eye mask and music, and a staff member with you throughout.",
 ]
 
-# Price bands per treatment, in whole dollars per session: (lowest min, highest min, widest spread).
+# Self-pay price bands per treatment in whole dollars: (lowest min, highest min, widest spread, unit).
+# Oral ketamine is a take-home prescription, so it is priced per month, not per session.
 PRICES = {
-    "iv-infusion": (400, 650, 200),
-    "im-injection": (300, 450, 150),
-    "spravato": (500, 700, 150),
-    "oral-sublingual": (300, 350, 100),
+    "iv-infusion": (400, 650, 200, ClinicTreatment.PriceUnit.SESSION),
+    "im-injection": (300, 450, 150, ClinicTreatment.PriceUnit.SESSION),
+    "spravato": (550, 700, 100, ClinicTreatment.PriceUnit.SESSION),
+    "oral-sublingual": (150, 300, 100, ClinicTreatment.PriceUnit.MONTH),
 }
 PRICE_CEILING = 800
+# How often each treatment is billed to insurance: Spravato usually, off-label ketamine almost never.
+BILLED_SHARE = {"iv-infusion": 0.02, "im-injection": 0.03, "spravato": 0.85, "oral-sublingual": 0.0}
+# Carriers that sell plans only in some states; the rest are offered everywhere.
+CARRIER_STATES = {
+    "kaiser-permanente": {"CA", "CO", "GA", "HI", "MD", "OR", "VA", "WA", "DC"},
+    "anthem": {"CA", "CO", "CT", "GA", "IN", "KY", "ME", "MO", "NV", "NH", "NY", "OH", "VA", "WI"},
+}
 
 
 class Command(BaseCommand):
@@ -236,9 +245,20 @@ class DemoData:
         self.conditions = list(Condition.objects.order_by("slug"))
         self.carriers = list(InsuranceCarrier.objects.order_by("slug"))
         self.languages = {language.code: language for language in Language.objects.all()}
-        places = list(
-            Place.objects.order_by("zip_code").values_list("zip_code", "city", "state", "latitude", "longitude")
-        )
+        # Street addresses only: PO box, single-organization and military ZIPs have no clinics.
+        area_codes = {
+            row["zip_code"]: row["area_codes"]
+            for row in zipcodes.list_all()
+            if row["zip_code_type"] == "STANDARD" and row["area_codes"]
+        }
+        self.area_codes = area_codes
+        places = [
+            place
+            for place in Place.objects.order_by("zip_code").values_list(
+                "zip_code", "city", "state", "latitude", "longitude"
+            )
+            if place[0] in area_codes
+        ]
         metros = set(METROS)
         self.metro_places = [p for p in places if (p[1], p[2]) in metros]
         self.all_places = places
@@ -258,31 +278,44 @@ class DemoData:
             extras.append(extra)
         Clinic.objects.bulk_create(clinics)
 
-        offers, condition_links, carrier_links, language_links = [], [], [], []
-        for clinic, (treatment_slugs, conditions, carriers, language_codes) in zip(clinics, extras, strict=True):
+        offers, offer_carriers, condition_links, language_links = [], [], [], []
+        for clinic, (treatment_slugs, conditions, language_codes) in zip(clinics, extras, strict=True):
+            sold_here = [c for c in self.carriers if clinic.state in CARRIER_STATES.get(c.slug, {clinic.state})]
             for slug in treatment_slugs:
-                low, high, spread = PRICES[slug]
+                low, high, spread, unit = PRICES[slug]
                 price_min = rng.randrange(low, high + 1, 25)
-                price_max = min(PRICE_CEILING, price_min + rng.randrange(0, spread + 1, 25))
+                billed = rng.random() < BILLED_SHARE[slug]
                 offers.append(
                     ClinicTreatment(
                         clinic=clinic,
                         treatment_type=self.treatments[slug],
                         price_min=price_min,
-                        price_max=price_max,
-                        bills_insurance=slug == "spravato" and rng.random() < 0.85,
+                        price_max=min(PRICE_CEILING, price_min + rng.randrange(0, spread + 1, 25)),
+                        price_unit=unit,
+                        course_sessions=self._own_course(slug),
+                        bills_insurance=billed,
                     )
                 )
+                offer_carriers.append(rng.sample(sold_here, rng.randint(2, min(6, len(sold_here)))) if billed else [])
             condition_links += [Clinic.conditions.through(clinic=clinic, condition=c) for c in conditions]
-            carrier_links += [Clinic.insurance_carriers.through(clinic=clinic, insurancecarrier=c) for c in carriers]
             language_links += [
                 Clinic.languages.through(clinic=clinic, language=self.languages[code]) for code in language_codes
             ]
         ClinicTreatment.objects.bulk_create(offers)
+        ClinicTreatment.carriers.through.objects.bulk_create(
+            ClinicTreatment.carriers.through(clinictreatment=offer, insurancecarrier=carrier)
+            for offer, carriers in zip(offers, offer_carriers, strict=True)
+            for carrier in carriers
+        )
         Clinic.conditions.through.objects.bulk_create(condition_links)
-        Clinic.insurance_carriers.through.objects.bulk_create(carrier_links)
         Clinic.languages.through.objects.bulk_create(language_links)
         return len(clinics)
+
+    def _own_course(self, slug: str) -> int | None:
+        """An IM course is each clinic's own; some clinics say how long theirs is."""
+        if slug == "im-injection" and self.random.random() < 0.4:
+            return self.random.choice([4, 6, 8])
+        return None
 
     def _clinic(self, number: int) -> tuple[Clinic, tuple]:
         rng = self.random
@@ -299,8 +332,6 @@ class DemoData:
         conditions = rng.sample(mental_health, rng.randint(1, len(mental_health)))
         if rng.random() < 0.4:
             conditions += rng.sample(chronic_pain, rng.randint(1, len(chronic_pain)))
-        bills_spravato = "spravato" in treatment_slugs
-        carriers = rng.sample(self.carriers, rng.randint(2, 6) if bills_spravato else rng.randint(0, 2))
         language_codes = ["en"]
         if rng.random() < 0.35:
             language_codes.append("es")
@@ -331,11 +362,12 @@ class DemoData:
             # Within about two miles of the ZIP's centre, so clinics in one ZIP do not stack.
             latitude=round(latitude + rng.uniform(-0.03, 0.03), 6),
             longitude=round(longitude + rng.uniform(-0.03, 0.03), 6),
-            phone=f"({rng.randint(201, 989)}) 555-01{rng.randint(0, 99):02d}",
+            # 555-0100 to 555-0199 are reserved for fiction; the area code is the ZIP's own.
+            phone=f"({rng.choice(self.area_codes[zip_code])}) 555-01{rng.randint(0, 99):02d}",
             email=f"hello@{domain}",
             website=f"https://{domain}",
             hours=rng.choice(HOURS),
-            medical_director=f"Dr. {rng.choice(PEOPLE_FIRST)} {rng.choice(PEOPLE_LAST)}",
+            medical_director=f"{rng.choice(PEOPLE_FIRST)} {rng.choice(PEOPLE_LAST)}",
             medical_director_credentials=rng.choice(CREDENTIALS),
             first_visit=rng.choice(FIRST_VISITS),
             accepting_new_patients=rng.random() < 0.85,
@@ -347,4 +379,4 @@ class DemoData:
             refers_to_clinical_trials=rng.random() < 0.1,
             last_verified_at=None if verified_days_ago > 540 else self.today - timedelta(days=verified_days_ago),
         )
-        return clinic, (treatment_slugs, conditions, carriers, language_codes)
+        return clinic, (treatment_slugs, conditions, language_codes)
