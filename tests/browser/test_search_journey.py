@@ -8,7 +8,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_patient_types_a_zip_picks_a_treatment_and_an_insurance_and_opens_a_clinic(page):
     Place.objects.create(zip_code="78701", city="Austin", state="TX", latitude=AUSTIN[0], longitude=AUSTIN[1])
-    bill_insurance(make_clinic(name="Juniper Spravato Center", treatments={"spravato": (500, 650)}), "spravato", "aetna")
+    juniper = make_clinic(name="Juniper Spravato Center", treatments={"spravato": (500, 650)})
+    bill_insurance(juniper, "spravato", "aetna")
     bill_insurance(make_clinic(name="Cedar IV Clinic", treatments={"iv-infusion": (400, 500)}), "iv-infusion", "aetna")
     make_clinic(name="Sage Spravato Clinic", treatments={"spravato": (500, 600)})
     make_clinic(name="Far Away Clinic", treatments={"spravato": (500, 600)}, latitude=40.0, longitude=-100.0)

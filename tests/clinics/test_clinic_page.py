@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clinics.models import ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
+from clinics.models import Condition, InsuranceCarrier, Language, TreatmentType
 from tests.factories import bill_insurance, make_clinic, make_guide
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+import zipcodes
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -51,6 +52,27 @@ def test_seed_demo_makes_the_requested_number_of_fictional_clinics_in_the_price_
     assert Clinic.objects.filter(clinic_treatments__isnull=True).count() == 0
     assert Clinic.objects.exclude(medical_director="").filter(medical_director__startswith="Dr.").count() == 0
     assert "Demo editor account" in capsys.readouterr().out
+
+
+def test_demo_clinics_could_be_real_places_prices_and_billing(places):
+    call_command("seed_demo", clinics=400, seed=11, stdout=StringIO())
+    rows = {row["zip_code"]: row for row in zipcodes.list_all()}
+    for zip_code, phone in Clinic.objects.values_list("zip_code", "phone"):
+        assert rows[zip_code]["zip_code_type"] == "STANDARD"  # never a PO box, single-organization or military ZIP
+        assert phone[1:4] in rows[zip_code]["area_codes"], (zip_code, phone)
+    kaiser_states = set(
+        ClinicTreatment.objects.filter(carriers__slug="kaiser-permanente").values_list("clinic__state", flat=True)
+    )
+    assert kaiser_states <= {"CA", "CO", "GA", "HI", "MD", "OR", "VA", "WA", "DC"}
+    offers = ClinicTreatment.objects
+    assert set(offers.filter(treatment_type__slug="oral-sublingual").values_list("price_unit", flat=True)) == {"month"}
+    assert not offers.filter(carriers__isnull=False, bills_insurance=False).exists()
+    assert not offers.filter(bills_insurance=True, carriers__isnull=True).exists()
+    spravato = offers.filter(treatment_type__slug="spravato")
+    assert spravato.filter(bills_insurance=True).count() > 0.7 * spravato.count()
+    iv = offers.filter(treatment_type__slug="iv-infusion")
+    assert iv.filter(bills_insurance=True).count() < 0.1 * iv.count()
+    assert not offers.filter(treatment_type__slug="oral-sublingual", bills_insurance=True).exists()
 
 
 def test_seed_demo_is_deterministic_for_a_seed(places):

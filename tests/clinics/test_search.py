@@ -266,6 +266,9 @@ def _with_option(data: QueryDict, name: str, value: str) -> QueryDict:
         "where=78701&radius=25&accepting=on&insurance=aetna",
         "max_price=500&treatment=spravato&payment=financing",
         "condition=ptsd&telehealth=on&verified=on&language=es",
+        "treatment=spravato&insurance=aetna",
+        "insurance=aetna&max_price=400",
+        "treatment=iv-infusion&treatment=oral-sublingual&max_price=600&insurance=cigna",
     ],
 )
 def test_every_facet_count_equals_the_number_of_clinics_that_option_gives(places, varied_clinics, query):
