@@ -6,6 +6,7 @@ store two of them: the listing as the member saw it (`base`) and as they propose
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from clinics.models import (
@@ -172,7 +173,11 @@ class Describer:
             for name, model in RELATED_FIELDS.items()
         }
         self.treatment_names = dict(TreatmentType.objects.values_list("pk", "name"))
-        self.carrier_names = dict(InsuranceCarrier.objects.values_list("pk", "name"))
+
+    @cached_property
+    def carrier_names(self) -> dict[int, str]:
+        """Loaded only when an offer with carriers is described."""
+        return dict(InsuranceCarrier.objects.values_list("pk", "name"))
 
     def __call__(self, name: str, value: Any) -> str:
         if name in RELATED_FIELDS:
@@ -193,9 +198,11 @@ class Describer:
         text = f"${offer['price_min']}-${offer['price_max']} {unit}"
         if offer["course_sessions"]:
             text += f", first course {offer['course_sessions']} sessions"
-        if offer["bills_insurance"]:
+        if offer["bills_insurance"] and offer["carriers"]:
             carriers = ", ".join(sorted(self.carrier_names.get(pk, f"#{pk}") for pk in offer["carriers"]))
-            text += f", bills insurance ({carriers})" if carriers else ", bills insurance"
+            text += f", bills insurance ({carriers})"
+        elif offer["bills_insurance"]:
+            text += ", bills insurance"
         if offer["notes"]:
             text += f" ({offer['notes']})"
         return text
