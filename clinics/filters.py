@@ -12,12 +12,13 @@ from operator import or_
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from clinics.caching import cached
+from clinics.facets import FLAG_COLUMNS, PAYMENT_COLUMNS, FacetQuery
 from clinics.models import (
     VERIFIED_FRESH_FOR,
     Clinic,
@@ -32,15 +33,10 @@ from clinics.places import US_STATES, Location, PlaceForm, bounding_box, distanc
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
 MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
-PAYMENT_FIELDS = {
-    "financing": ("offers_financing", "Financing or payment plan"),
-    "sliding_scale": ("offers_sliding_scale", "Sliding-scale fees"),
-    "superbill": ("offers_superbill", "Superbill for out-of-network claims"),
-}
-FLAG_FIELDS = {
-    "accepting": "accepting_new_patients",
-    "telehealth": "offers_telehealth",
-    "kap": "offers_integration_therapy",
+PAYMENT_LABELS = {
+    "financing": "Financing or payment plan",
+    "sliding_scale": "Sliding-scale fees",
+    "superbill": "Superbill for out-of-network claims",
 }
 SORT_RULES = {
     "distance": ("Distance", "Sorted by distance, nearest first."),
@@ -109,7 +105,7 @@ class ClinicFilter(django_filters.FilterSet):
     insurance = django_filters.MultipleChoiceFilter(label="Insurance carrier")
     spravato_insurance = django_filters.BooleanFilter(label="Bills insurance for Spravato", widget=forms.CheckboxInput)
     payment = django_filters.MultipleChoiceFilter(
-        label="Payment options", choices=[(key, label) for key, (_, label) in PAYMENT_FIELDS.items()]
+        label="Payment options", choices=list(PAYMENT_LABELS.items())
     )
     max_price = django_filters.TypedChoiceFilter(label="Price per session", choices=MAX_PRICE_CHOICES, coerce=int)
     accepting = django_filters.BooleanFilter(label="Accepting new patients", widget=forms.CheckboxInput)
@@ -258,10 +254,14 @@ class ClinicFilter(django_filters.FilterSet):
             )
             return Q(Exists(offers))
         if name == "payment":
-            return reduce(or_, (Q(**{PAYMENT_FIELDS[option][0]: True}) for option in value))
+            return reduce(or_, (Q(**{PAYMENT_COLUMNS[option]: True}) for option in value))
         if name == "verified":
-            return Q(last_verified_at__gte=timezone.now() - VERIFIED_FRESH_FOR)
-        return Q(**{FLAG_FIELDS[name]: True})
+            return Q(last_verified_at__gte=self.verified_since)
+        return Q(**{FLAG_COLUMNS[name]: True})
+
+    @cached_property
+    def verified_since(self):
+        return timezone.now() - VERIFIED_FRESH_FOR
 
     def _offers_of_chosen_treatments(self) -> QuerySet:
         """Per-session offers of the chosen treatments, or of any treatment when none is chosen."""
@@ -329,62 +329,12 @@ class ClinicFilter(django_filters.FilterSet):
         return cached(key, self._count_facets)
 
     def _count_facets(self) -> dict[str, dict[str, int]]:
-        """Clinics per option of every filter, in six queries whatever the number of options."""
-        reach = self.within_reach(self.queryset)
-        counts: dict[str, dict[str, int]] = {}
-
-        def clinics_without(*names: str) -> QuerySet:
-            return reach.filter(*self.conditions(frozenset(names))).values("pk")
-
-        for name, (through, column) in MANY_TO_MANY.items():
-            rows = through.objects.filter(clinic__in=clinics_without(name))
-            counts[name] = dict(rows.values_list(column).annotate(n=Count("clinic_id", distinct=True)).order_by())
-
-        # Offer filters: an option counts the clinics with one offer meeting it and, once a treatment
-        # is chosen (as ticking a treatment does), the other offer filters too.
-        together = bool(self.data_used.get("treatment"))
-        for name, column in [("treatment", "treatment_type__slug"), ("insurance", "carriers__slug")]:
-            same_offer = together or name == "treatment"
-            offers = ClinicTreatment.objects.filter(
-                clinic__in=clinics_without(*(OFFER_FILTERS if same_offer else [name]))
-            )
-            if same_offer:
-                for lookup in self.offer_lookups(frozenset([name])).values():
-                    offers = offers.filter(**lookup)
-            rows = offers.exclude(**{f"{column}__isnull": True}).values_list(column)
-            counts[name] = dict(rows.annotate(n=Count("clinic_id", distinct=True)).order_by())
-
-        # Max price: each clinic's lowest per-session price (of offers meeting the other offer filters).
-        offers = self._offers_of_chosen_treatments().filter(
-            clinic__in=clinics_without(*(OFFER_FILTERS if together else ["max_price"]))
-        )
-        if together and self.data_used.get("insurance"):
-            offers = offers.filter(carriers__slug__in=self.data_used["insurance"])
-        lowest = offers.values("clinic_id").annotate(lowest=Min("price_min")).order_by()
-        totals = lowest.aggregate(
-            **{str(price): Count("clinic_id", filter=Q(lowest__lte=price)) for price, _ in MAX_PRICE_CHOICES}
-        )
-        counts["max_price"] = totals
-
-        # One aggregate for the other flag-like options; each count leaves out its own group only.
+        """Clinics per option of every filter, in one query whatever the number of options."""
         options = {
-            "spravato_insurance": {"on": self.condition_for("spravato_insurance", True)},
-            "payment": {key: self.condition_for("payment", [key]) for key in PAYMENT_FIELDS},
-            **{name: {"on": self.condition_for(name, True)} for name in [*FLAG_FIELDS, "verified"]},
+            name: [value for value, _ in self.filters[name].extra["choices"]]
+            for name in ("treatment", "condition", "insurance", "language", "payment")
         }
-        clinics = reach.filter(*self.conditions(frozenset(FLAGS)))
-        data = self.data_used
-        aggregates, keys = {}, {}
-        for name, by_value in options.items():
-            others = [self.condition_for(other, data[other]) for other in FLAGS if data.get(other) and other != name]
-            for value, option in by_value.items():
-                alias = f"facet_{len(keys)}"
-                keys[alias] = (name, value)
-                aggregates[alias] = Count("pk", filter=reduce(lambda a, b: a & b, others, option))
-        for alias, number in clinics.aggregate(**aggregates).items():
-            name, value = keys[alias]
-            counts.setdefault(name, {})[value] = number
-        return counts
+        return FacetQuery(self, options, [price for price, _ in MAX_PRICE_CHOICES]).counts()
 
     def facets(self) -> list[FacetGroup]:
         """The filter groups to show, each option with its count and whether it is chosen."""
@@ -424,7 +374,7 @@ class ClinicFilter(django_filters.FilterSet):
                 ],
             ),
             FacetGroup("Payment options", "checkboxes", "payment", options("payment")),
-            FacetGroup("Clinic", "checkboxes", "clinic", [flag(name) for name in [*FLAG_FIELDS, "verified"]]),
+            FacetGroup("Clinic", "checkboxes", "clinic", [flag(name) for name in [*FLAG_COLUMNS, "verified"]]),
             FacetGroup("Language spoken", "checkboxes", "language", options("language")),
         ]
         for group in groups:

@@ -68,5 +68,5 @@ def test_the_search_vector_is_kept_current_by_the_database():
 def test_the_first_course_estimate_multiplies_prices_by_the_usual_sessions():
     clinic = make_clinic(treatments={"spravato": (500, 650), "oral-sublingual": (300, 300)})
     offers = {o.treatment_type.slug: o for o in clinic.clinic_treatments.select_related("treatment_type")}
-    assert offers["spravato"].first_course_estimate == (4000, 5200)
+    assert offers["spravato"].first_course_estimate == (4000, 5200, 8)
     assert offers["oral-sublingual"].first_course_estimate is None
