@@ -3,24 +3,17 @@
 import math
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from clinics.caching import cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
-from clinics.models import Clinic, ClinicTreatment
+from clinics.models import Clinic
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
-
-# What a results card shows, fetched for the whole page in three queries.
-CARD_DETAILS = [
-    Prefetch("clinic_treatments", queryset=ClinicTreatment.objects.select_related("treatment_type")),
-    "conditions",
-    "insurance_carriers",
-]
 
 
 class CappedPaginator(Paginator):
@@ -42,7 +35,7 @@ class CappedPaginator(Paginator):
 
 def results_page(request: HttpRequest, results: QuerySet) -> Page:
     """The requested page of results with their card details; 404 for a page that does not exist."""
-    paginator = CappedPaginator(results.prefetch_related(*CARD_DETAILS), CLINICS_PER_PAGE)
+    paginator = CappedPaginator(results.for_cards(), CLINICS_PER_PAGE)
     try:
         return paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
