@@ -183,7 +183,7 @@ class Guide(models.Model):
         return clinics.order_by(models.F("last_verified_at").desc(nulls_last=True), "name")
 
     def related_clinics_reason(self) -> str:
-        """Why the clinics beside the guide are shown, in words, e.g. "They offer Spravato and treat PTSD"."""
+        """The line saying why the guide's clinics are shown, such as 'These clinics offer Spravato and treat PTSD.'"""
         treatments = _either([t.short_name for t in self.treatment_types.all()])
         conditions = _either([_in_a_sentence(c.name) for c in self.conditions.all()])
         if treatments and conditions:
