@@ -31,6 +31,12 @@ def clinic_json_ld(clinic: Clinic) -> dict:
         ],
         "makesOffer": [_offer_json_ld(offer) for offer in clinic.clinic_treatments.all()],
     }
+    if clinic.medical_director_display:
+        data["employee"] = {"@type": "Person", "name": clinic.medical_director_name, "jobTitle": "Medical director"}
+        if clinic.medical_director_is_doctor:
+            data["employee"]["honorificPrefix"] = "Dr."
+        if clinic.medical_director_credentials:
+            data["employee"]["honorificSuffix"] = clinic.medical_director_credentials
     if clinic.phone:
         data["telephone"] = clinic.phone
     if clinic.website:

@@ -76,7 +76,7 @@ class GuideAdmin(admin.ModelAdmin):
 
     @admin.display(description="body")
     def rendered_body(self, guide: Guide) -> str:
-        return mark_safe(guide.body_html)  # noqa: S308 - nh3 sanitised it when the guide was saved
+        return mark_safe(guide.body_html)  # noqa: S308 - nh3 sanitized it when the guide was saved
 
     @admin.action(description="Publish the selected guides now", permissions=["change"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Guide]) -> None:

@@ -12,7 +12,7 @@ from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType, offers_with_details
+from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from guides.rendering import render_markdown
 
 WORDS_PER_MINUTE = 200
@@ -160,24 +160,51 @@ class Guide(models.Model):
     def topics(self) -> list[Topic]:
         return [*self.treatment_types.all(), *self.conditions.all()]
 
+    @property
+    def is_about_spravato(self) -> bool:
+        return any(treatment.slug == "spravato" for treatment in self.treatment_types.all())
+
     def related_clinics(self) -> models.QuerySet[Clinic]:
-        """Published clinics offering the guide's treatments or treating its conditions, ready for clinic cards."""
+        """Published clinics that offer one of the guide's treatments and, if it is also about conditions,
+        treat one of them (for a guide about conditions only: treat one), most recently verified first."""
         treatment_ids = [t.pk for t in self.treatment_types.all()]
         condition_ids = [c.pk for c in self.conditions.all()]
         if not treatment_ids and not condition_ids:
             return Clinic.objects.none()
-        return (
-            Clinic.objects.published()
-            .filter(
-                Q(pk__in=ClinicTreatment.objects.filter(treatment_type__in=treatment_ids).values("clinic"))
-                | Q(pk__in=Clinic.conditions.through.objects.filter(condition__in=condition_ids).values("clinic"))
+        clinics = Clinic.objects.published()
+        if treatment_ids:
+            clinics = clinics.filter(
+                pk__in=ClinicTreatment.objects.filter(treatment_type__in=treatment_ids).values("clinic")
             )
-            .prefetch_related(
-                offers_with_details(),
-                "conditions",
+        if condition_ids:
+            clinics = clinics.filter(
+                pk__in=Clinic.conditions.through.objects.filter(condition__in=condition_ids).values("clinic")
             )
-            .order_by(models.F("last_verified_at").desc(nulls_last=True), "name")
-        )
+        return clinics.order_by(models.F("last_verified_at").desc(nulls_last=True), "name")
+
+    def related_clinics_reason(self) -> str:
+        """The line saying why the guide's clinics are shown, such as 'These clinics offer Spravato and treat PTSD.'"""
+        treatments = _either([t.short_name for t in self.treatment_types.all()])
+        conditions = _either([_in_a_sentence(c.name) for c in self.conditions.all()])
+        if treatments and conditions:
+            return f"These clinics offer {treatments} and treat {conditions}."
+        if treatments:
+            return f"These clinics offer {treatments}."
+        if conditions:
+            return f"These clinics treat {conditions}."
+        return ""
 
     def related_guides(self) -> GuideQuerySet:
         return Guide.objects.published().about(*self.topics()).exclude(pk=self.pk)
+
+
+def _either(names: list[str]) -> str:
+    """Names joined for a sentence: "IV", "IV or IM", "IV, IM or Spravato"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _in_a_sentence(name: str) -> str:
+    """ "Treatment-resistant depression" as it reads mid-sentence; "PTSD" and "OCD" stay as they are."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name

@@ -1,4 +1,4 @@
-"""Guide bodies: Markdown to sanitised HTML, with a table of contents built from the headings."""
+"""Guide bodies: Markdown to sanitized HTML, with a table of contents built from the headings."""
 
 from dataclasses import dataclass
 

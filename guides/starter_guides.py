@@ -4,7 +4,7 @@ They are demo content: the reviewer is fictional and every guide says so. `creat
 is idempotent, so `manage.py seed_guides` (and the site's `seed_demo`) can run it again.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,9 @@ from guides.models import Guide
 
 AUTHOR = ("Directory editorial team", "Health writers")
 REVIEWER = ("Dr. Avery Sample (fictional reviewer)", "MD")
+# When these texts were last checked against their sources (for Spravato, its 2025 prescribing
+# information). Whoever checks them again moves it; loading the guides never does.
+REVIEWED_ON = date(2026, 12, 1)
 
 DEMO_NOTE = """
 
@@ -104,40 +107,58 @@ Like IV ketamine, IM ketamine for mental health is off-label and usually self-pa
     {
         "slug": "spravato-esketamine-nasal-spray",
         "title": "Spravato (esketamine nasal spray): the FDA-approved option",
-        "summary": "What Spravato is, who it is approved for, how the twice-weekly start works in a "
-        "certified centre, and why it is the form insurance most often covers.",
+        "summary": "What Spravato is, who it is FDA-approved for, how the twice-weekly start works in a "
+        "REMS-certified center, and why it is the form insurance most often covers.",
         "treatments": ["spravato"],
         "conditions": ["treatment-resistant-depression", "major-depression-suicidal-ideation"],
         "body": """
 ## What it is
 
 Spravato is a nasal spray containing *esketamine*, a close chemical relative of ketamine. In the United
-States it is approved by the FDA for adults with **treatment-resistant depression**, and for adults with
-**major depression with suicidal thoughts or actions**, in both cases together with an antidepressant
-taken by mouth.
+States the FDA has approved it for adults with:
+
+- **treatment-resistant depression**, either on its own or together with an antidepressant taken by
+  mouth (approval to use it on its own came in January 2025); and
+- **depressive symptoms of major depressive disorder with acute suicidal thoughts or behavior**,
+  together with an antidepressant taken by mouth.
+
+For the second use, the label is careful: Spravato has **not been shown to prevent suicide or to reduce
+suicidal thoughts or behavior**, and it **does not replace hospitalization** when a doctor judges that
+it is needed. If you are in crisis, call or text **988** now.
 
 ## Where and how it is given
 
-You spray it yourself, but only inside a certified treatment centre and while staff watch. Afterwards
-you stay in the centre for observation, usually for at least two hours, and you may not drive for the
-rest of that day.
+Spravato is given only in a healthcare setting certified under the Spravato REMS, a safety program the
+FDA requires. You spray it yourself while a healthcare provider watches. Afterwards you stay for
+**at least 2 hours of observation**, until the provider judges that you are ready to leave.
+
+Do not drive or use machinery until the next day, after a restful sleep, so arrange a ride home after
+every session.
 
 ## A usual schedule
 
+For treatment-resistant depression:
+
 - **Weeks 1 to 4:** two sessions a week, eight in all.
-- **Afterwards:** weekly, then often every other week, depending on how you respond.
+- **Weeks 5 to 8:** one session a week.
+- **From week 9:** weekly or every 2 weeks, depending on how you respond.
+
+For major depression with acute suicidal thoughts or behavior, the label's course is twice a week for
+4 weeks; whether to go on after that is the prescriber's decision.
 
 ## Insurance
 
-Because it is FDA-approved for these conditions, Spravato is the form of ketamine treatment most likely
-to be billed to medical insurance. Insurers commonly ask for *prior authorisation*, which the centre
-usually handles. Ask the centre early which plans it bills and what your share is likely to be.
+Because it is FDA-approved for these uses, Spravato is the form of ketamine treatment most likely to be
+billed to medical insurance. Insurers commonly ask for *prior authorization*, which the center usually
+handles. What you pay then depends on your plan: copay, coinsurance and deductible. A center's list
+price is what someone paying for themselves would pay. Ask the center early which plans it bills.
 
 ## Things to know
 
-Spravato can cause dissociation, dizziness, nausea, sleepiness and a temporary rise in blood pressure,
-which is why observation is required after every dose. Read our [safety guide](/guides/ketamine-safety-side-effects/)
-for more.
+Spravato can cause dissociation, sleepiness, dizziness, nausea and a temporary rise in blood pressure,
+which is why observation is required after every dose. Some people must not use it at all, for example
+people with certain blood-vessel conditions. Our [safety guide](/guides/ketamine-safety-side-effects/)
+lists the label's contraindications and warnings.
 """,
     },
     {
@@ -166,13 +187,16 @@ infusion or injection.
 
 There is no fixed course: the plan is set by the prescriber.
 
+## Cost
+
+Oral and sublingual ketamine are off-label and usually self-pay. Because you take them at home, they
+are priced **per prescription or per month**, not per session.
+
 ## Safety at home
 
 If you take ketamine at home, follow the prescriber's instructions exactly, have another adult nearby,
 sit or lie somewhere safe, do not drive for the rest of the day, and keep the medicine locked away from
 others.
-
-Oral and sublingual ketamine are off-label and usually self-pay.
 """,
     },
     {
@@ -190,16 +214,24 @@ the clinic. The first consultation may be charged separately.
 
 ## Estimating a first course
 
-Multiply the price per session by the number of sessions in a usual first course. For example, six IV
-infusions at $400 to $600 each come to **$2,400 to $3,600**. Clinic pages in this directory show this
-estimate for each treatment they offer.
+Where a treatment has a usual first course, multiply the price per session by the number of sessions.
+For example, six IV infusions for depression at $400 to $600 each come to **$2,400 to $3,600**. Clinic
+pages in this directory show this estimate where a clinic lists a price per session and a course length.
+
+Some treatments have no usual course to multiply by:
+
+- **IM injections:** each clinic sets its own course, so ask how many sessions it recommends.
+- **Oral and sublingual ketamine** is priced per prescription or per month, not per session.
+- **Chronic pain:** protocols vary widely (longer infusions, sometimes several days in a row), so the
+  depression course above says nothing about a pain course. Ask the clinic for its own plan and price.
 
 ## What insurance usually does
 
 - **Spravato** is FDA-approved for specific kinds of depression, so it is the form most likely to be
-  billed to insurance, often after prior authorisation.
-- **IV, IM and oral ketamine** are used *off-label* for mental health. Insurers rarely cover them, so
-  most people pay themselves.
+  billed to insurance, often after prior authorization. What you pay then depends on your plan:
+  copay, coinsurance and deductible.
+- **IV, IM and oral ketamine** are used *off-label*. Insurers rarely cover them, so most people pay
+  themselves.
 
 Coverage differs between plans: ask both the clinic and your insurer before you start.
 
@@ -207,7 +239,7 @@ Coverage differs between plans: ask both the clinic and your insurer before you 
 
 - **Financing or payment plans** spread the cost over months.
 - **Sliding-scale fees** lower the price for people on smaller incomes.
-- **Superbills** are itemised receipts you can send to your insurer to claim out-of-network
+- **Superbills** are itemized receipts you can send to your insurer to claim out-of-network
   reimbursement. There is no guarantee it will pay, but some plans do.
 - **Clinical trials** sometimes offer treatment at no cost; a clinic may be able to point you to one.
 
@@ -231,13 +263,14 @@ ask about the plan, the costs and who will be with you during sessions.
 ## On the day
 
 1. **Fast** for the few hours before, as the clinic tells you; ketamine can cause nausea.
-2. **Arrange a ride home.** You must not drive for the rest of the day.
+2. **Arrange a ride home.** You must not drive for the rest of the day; after Spravato, not until the
+   next day, after a restful sleep.
 3. Wear comfortable clothes. Many people bring headphones and an eye mask.
 
 ## During the session
 
 A session lasts **40 minutes to 2 hours**, depending on the treatment. Staff check your blood pressure,
-heart rate and oxygen level throughout. Many people feel floaty, detached or dreamlike; colours and
+heart rate and oxygen level throughout. Many people feel floaty, detached or dreamlike; colors and
 sounds may seem different. These effects usually ease within an hour or so after the dose ends.
 
 ## Afterwards
@@ -278,6 +311,30 @@ Clinicians usually advise against ketamine treatment for people with:
 Pregnancy, a history of substance use, liver problems and some medicines also need a careful
 conversation. This list is not complete: a clinician decides what is safe for you.
 
+## Spravato: what its label adds
+
+Spravato (esketamine nasal spray) has an FDA label with its own rules. It must **not** be used by
+people with:
+
+- aneurysmal vascular disease, including of the thoracic and abdominal aorta, the arteries inside the
+  skull and the peripheral arteries, or an arteriovenous malformation;
+- a history of bleeding in the brain (intracerebral hemorrhage);
+- an allergy (hypersensitivity) to esketamine, ketamine or any other ingredient of the spray.
+
+The label also warns about:
+
+- **sedation** and **dissociation**, which is why you are observed for at least 2 hours after each dose;
+- **respiratory depression** (slowed or shallow breathing);
+- **abuse and misuse**;
+- **increased blood pressure**;
+- **cognitive impairment**: attention, judgment and thinking may be affected for a while;
+- **impaired ability to drive** or use machinery: not until the next day, after a restful sleep;
+- **ulcerative or interstitial cystitis** and other bladder problems;
+- **embryo-fetal toxicity**: it may harm an unborn baby, so tell the prescriber if you are pregnant or
+  planning a pregnancy.
+
+Like antidepressants, it also carries a warning about suicidal thoughts and behaviors in younger people.
+
 ## Questions to ask a clinic
 
 - Who is medically responsible for my treatment, and what are their credentials?
@@ -308,7 +365,7 @@ life. Many clinicians think it helps the benefit of ketamine go further and last
 - **Journaling.** Write down thoughts, images or feelings from a session the same day, and how your
   mood changes in the days after.
 - **Mindfulness.** Short, regular practices such as breathing exercises or a body scan.
-- **Therapy.** Talking therapies such as cognitive behavioural therapy (CBT), or
+- **Therapy.** Talking therapies such as cognitive behavioral therapy (CBT), or
   *ketamine-assisted psychotherapy* (KAP), where a therapist works with you before, during or after
   sessions.
 - **Lifestyle.** Sleep, movement, time outdoors and time with supportive people all count.
@@ -336,7 +393,8 @@ def create_starter_guides() -> int:
         guide.body = data["body"].strip() + DEMO_NOTE
         guide.author_name, guide.author_credentials = AUTHOR
         guide.reviewer_name, guide.reviewer_credentials = REVIEWER
-        guide.reviewed_on = now.date()
+        if guide.pk is None or guide.reviewed_on is None:
+            guide.reviewed_on = REVIEWED_ON  # an editor's later review in the admin is kept
         guide.status = Guide.Status.PUBLISHED
         guide.publish_at = guide.publish_at or now - timedelta(minutes=position)  # list order as above
         guide.full_clean()

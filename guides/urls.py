@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.guide_list, name="list"),
     path("feed.xml", LatestGuidesFeed(), name="feed"),
     path("topic/<slug:topic_slug>/", views.guide_list, name="topic"),
+    path("self-check/spravato/", views.spravato_self_check, name="spravato_self_check"),
     path("<slug:slug>/", views.guide_detail, name="detail"),
 ]

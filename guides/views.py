@@ -1,17 +1,21 @@
 import math
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 
 from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.models import Clinic, Condition, TreatmentType
 from clinics.places import Location
-from clinics.views.search import CARD_DETAILS
-from guides.forms import NEAR_MAX_LENGTH, NearForm
+from guides.forms import NEAR_MAX_LENGTH, NearForm, SpravatoSelfCheckForm
 from guides.models import Guide, Topic
 
 GUIDES_PER_PAGE = 12
@@ -81,7 +85,7 @@ def _related_clinics(guide: Guide, near: Location | None) -> list[Clinic]:
         if near:
             clinics = clinics.order_by(_squared_distance_from(near), "name")
         ids = list(clinics.values_list("pk", flat=True)[:RELATED_CLINICS])
-        chosen = Clinic.objects.filter(pk__in=ids).prefetch_related(*CARD_DETAILS)
+        chosen = Clinic.objects.filter(pk__in=ids).for_cards()
         return sorted(chosen, key=lambda clinic: ids.index(clinic.pk))
 
     # The order depends on the point alone, so every spelling of a place ("Austin, TX", "austin tx")
@@ -89,6 +93,32 @@ def _related_clinics(guide: Guide, near: Location | None) -> list[Clinic]:
     point = f"{near.latitude!r},{near.longitude!r}" if near else ""
     key = f"guide-related-clinics:{guide.pk}:{point}"
     return cached(key, choose, depends_on=(LISTINGS, GUIDES))
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@sensitive_post_parameters()
+def spravato_self_check(request: HttpRequest) -> HttpResponse:
+    """The questions a prescriber asks before Spravato, answered privately.
+
+    The answers come by POST (never in a URL, so never in a server log or the browser history), are
+    read once to write the page, and are neither stored nor logged; the page is never cached, and error
+    reports leave the answers out.
+    """
+    form = SpravatoSelfCheckForm(request.POST if request.method == "POST" else None)
+    context = {"form": form}
+    if form.is_valid():
+        context["points_for_a_doctor"] = form.points_for_a_doctor()
+        context["before_you_start"] = form.before_you_start()
+        context["centers_url"] = _spravato_centers_url(form.cleaned_data["where"], form.cleaned_data["insurance"])
+        context["carrier_name"] = dict(form.fields["insurance"].choices).get(form.cleaned_data["insurance"])
+    return render(request, "guides/spravato_self_check.html", context)
+
+
+def _spravato_centers_url(where: str, insurance: str) -> str:
+    """The clinic search for Spravato centers, near `where` and billing the carrier `insurance` when given."""
+    search = {"treatment": "spravato", "insurance": insurance, "where": where.strip()}
+    return f"{reverse('clinics:list')}?{urlencode({key: value for key, value in search.items() if value})}"
 
 
 def _structured_data(guide: Guide) -> dict:

@@ -55,6 +55,7 @@ PAGES = {
     "guide topic": ("/guides/topic/ptsd/", []),
     "guide": ("/guides/what-to-expect/", ["near"]),
     "guide feed": ("/guides/feed.xml", []),
+    "Spravato self-check": ("/guides/self-check/spravato/", ["adult", "where", "insurance"]),
     "sitemap": ("/sitemap.xml", ["p"]),
     "sitemap section": ("/sitemap-clinics.xml", ["p"]),
     "robots": ("/robots.txt", []),
@@ -127,6 +128,17 @@ def form_data(field_names: list[str]):
         st.one_of(VALUES, st.lists(VALUES, min_size=2, max_size=3)),
         max_size=len(field_names) + 1,
     )
+
+
+SELF_CHECK_FIELDS = [
+    "adult", "diagnosed", "antidepressants_tried", "contraindications", "pregnancy", "ride_home", "where", "insurance",
+]  # fmt: skip
+
+
+@FUZZ
+@given(data=form_data(SELF_CHECK_FIELDS))
+def test_no_answers_make_the_spravato_self_check_fail(client, site, data):
+    assert_not_a_server_error(client.post("/guides/self-check/spravato/", data))
 
 
 INQUIRY_FIELDS = ["name", "email", "phone", "message", "consent", "company", "submission_token"]

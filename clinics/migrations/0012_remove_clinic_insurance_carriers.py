@@ -3,8 +3,7 @@
 Each clinic's carriers go onto the offers it bills insurance for. A clinic that named carriers but
 billed insurance for no treatment said two things that cannot both be true; its carriers are kept in
 an accuracy report for an editor to settle, rather than guessed onto an offer. Pending edits are
-rewritten in the new shape. An IM course is set by each clinic, so IM loses the
-course length that made the site multiply its price by six.
+rewritten in the new shape.
 """
 
 from django.db import migrations
@@ -63,11 +62,6 @@ def pending_changes_in_new_shape(apps, schema_editor):
         change.save(update_fields=["base", "proposed"])
 
 
-def courses_set_by_clinics(apps, schema_editor):
-    TreatmentType = apps.get_model("clinics", "TreatmentType")
-    TreatmentType.objects.filter(slug="im-injection").update(course_sessions=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("clinics", "0011_offer_insurance_and_price_unit"),
@@ -76,7 +70,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(carriers_onto_offers, carriers_onto_clinics),
         migrations.RunPython(pending_changes_in_new_shape, migrations.RunPython.noop),
-        migrations.RunPython(courses_set_by_clinics, migrations.RunPython.noop),
         migrations.RemoveField(model_name="clinic", name="insurance_carriers"),
         migrations.DeleteModel(name="HistoricalClinic_insurance_carriers"),
     ]

@@ -1,5 +1,6 @@
 """Clinics, what they offer, their photos and page views, and the reference data that search and guides share."""
 
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -17,6 +18,9 @@ from simple_history import register
 STATE_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, e.g. TX.")
 ZIP_VALIDATOR = RegexValidator(r"^[0-9]{5}$", "Use a five-digit ZIP code.")
 VERIFIED_FRESH_FOR = timedelta(days=365)
+# Degrees that earn the title "Dr." on this site; a nurse anesthetist (CRNA) or nurse practitioner does not.
+DOCTORAL_DEGREES = {"MD", "DO", "PHD"}
+LEADING_DR = re.compile(r"^\s*dr\.?\s+", re.IGNORECASE)
 
 
 class TreatmentType(models.Model):
@@ -136,6 +140,10 @@ class ClinicQuerySet(models.QuerySet):
 
         return self.filter(memberships__user=user, memberships__role=Membership.Role.OWNER)
 
+    def for_cards(self) -> "ClinicQuerySet":
+        """With what a clinic card shows (includes/clinic_card.html), fetched for a whole list in three queries."""
+        return self.prefetch_related(offers_with_details(), "conditions")
+
 
 class Clinic(models.Model):
     class Status(models.TextChoices):
@@ -245,6 +253,28 @@ class Clinic(models.Model):
             (self.refers_to_clinical_trials, "Can point you to clinical trials"),
         ]
         return [label for offered, label in options if offered]
+
+    @property
+    def medical_director_name(self) -> str:
+        """The medical director's name without any title typed before it."""
+        return LEADING_DR.sub("", self.medical_director).strip()
+
+    @property
+    def medical_director_is_doctor(self) -> bool:
+        """True with an MD, DO or PhD among the credentials ("M.D." and "Ph.D." too; "do" in a sentence is not a DO)."""
+        words = re.split(r"[\s,;/()]+", self.medical_director_credentials.replace(".", ""))
+        return any((word if word.upper() == "DO" else word.upper()) in DOCTORAL_DEGREES for word in words)
+
+    @property
+    def medical_director_display(self) -> str:
+        """As patients read it: "Dr. Jane Roe, MD" but "Sam Poe, CRNA", whatever title was typed."""
+        name = self.medical_director_name
+        if not name:
+            return ""
+        if self.medical_director_is_doctor:
+            name = f"Dr. {name}"
+        credentials = self.medical_director_credentials.strip()
+        return f"{name}, {credentials}" if credentials else name
 
 
 class ClinicTreatment(models.Model):

@@ -20,7 +20,6 @@ from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld
 from clinics.views.search import results_page
-from guides.models import Guide
 
 HOME = ("Home", "/")
 ALL_CLINICS = ("Clinics", "/clinics/")
@@ -142,7 +141,6 @@ def treatment_clinics(request: HttpRequest, slug: str) -> HttpResponse:
             refine={"treatment": slug},
             treatment=treatment,
             prices=prices,
-            guides=Guide.objects.published().about(treatment)[:3],
             treatment_types=TreatmentType.objects.exclude(pk=treatment.pk),
             conditions=Condition.objects.order_by("-group", "name"),
         )
@@ -159,7 +157,6 @@ def condition_clinics(request: HttpRequest, slug: str) -> HttpResponse:
             crumbs=[HOME, ALL_CLINICS, (condition.name, request.path)],
             refine={"condition": slug},
             condition=condition,
-            guides=Guide.objects.published().about(condition)[:3],
             treatment_types=TreatmentType.objects.all(),
             conditions=Condition.objects.filter(group=condition.group).exclude(pk=condition.pk),
         )

@@ -15,7 +15,6 @@ from clinics.models import Clinic, ClinicPhoto, Condition, TreatmentType, offers
 from clinics.pageviews import count_view
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
-from guides.models import Guide
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -89,8 +88,7 @@ def _clinic_profile(request: HttpRequest, slug: str) -> dict:
         "logo": logo,
         "treats_pain": any(c.group == Condition.Group.CHRONIC_PAIN for c in clinic.conditions.all()),
         "photos": [photo for photo in clinic.public_photos if photo.kind == ClinicPhoto.Kind.PHOTO],
-        "guides": Guide.objects.published().about(*topics)[:3],
-        "heading": "Guides about these treatments and conditions",
+        "guide_topics": topics,
     }
     profile = {
         part: render_to_string(f"clinics/includes/clinic_{part}.html", context, request=request)
@@ -98,7 +96,7 @@ def _clinic_profile(request: HttpRequest, slug: str) -> dict:
     }
     profile["photos_and_guides"] = render_to_string(
         "includes/clinic_photos.html", context, request=request
-    ) + render_to_string("includes/related_guides.html", context, request=request)
+    ) + render_to_string("clinics/includes/clinic_guides.html", context, request=request)
     profile["logo_url"] = logo.image.url if logo else ""
     # An unbound form's fields are the same for everyone; its CSRF and submission tokens are not cached.
     profile["inquiry_fields"] = render_to_string("includes/inquiry_fields.html", {"form": InquiryForm()})

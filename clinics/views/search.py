@@ -10,16 +10,10 @@ from django.utils.functional import cached_property
 
 from clinics.caching import cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
-from clinics.models import Clinic, offers_with_details
+from clinics.models import Clinic
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
-
-# What a results card shows, fetched for the whole page in three queries.
-CARD_DETAILS = [
-    offers_with_details(),
-    "conditions",
-]
 
 
 class CappedPaginator(Paginator):
@@ -41,7 +35,7 @@ class CappedPaginator(Paginator):
 
 def results_page(request: HttpRequest, results: QuerySet) -> Page:
     """The requested page of results with their card details; 404 for a page that does not exist."""
-    paginator = CappedPaginator(results.prefetch_related(*CARD_DETAILS), CLINICS_PER_PAGE)
+    paginator = CappedPaginator(results.for_cards(), CLINICS_PER_PAGE)
     try:
         return paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):

@@ -99,6 +99,7 @@ PUBLIC_PAGES = {
     "guide list": lambda clinics: "/guides/",
     "guide topic": lambda clinics: "/guides/topic/iv-infusion/",
     "guide": lambda clinics: "/guides/what-an-iv-infusion-is-like/",
+    "Spravato self-check": lambda clinics: "/guides/self-check/spravato/",
     "sign-in": lambda clinics: "/accounts/login/",
     "sign-up": lambda clinics: "/accounts/signup/",
     "password reset": lambda clinics: "/accounts/password/reset/",
@@ -250,3 +251,23 @@ def test_a_filter_can_be_opened_and_ticked_with_the_keyboard(page, listings):
     with page.expect_navigation():
         page.keyboard.press("Space")  # search.js submits on change
     assert "insurance=aetna" in page.url
+
+
+def test_the_spravato_self_check_with_errors_and_with_a_result_has_no_violations(page, viewport, listings):
+    page.set_viewport_size(viewport)
+    page.goto("/guides/self-check/spravato/")
+    page.get_by_role("button", name="See what to ask").click()  # nothing answered
+    assert page.locator(".errorlist").first.is_visible()
+    assert_no_violations(page)
+
+    for group, answer in [
+        ("Are you 18 or older?", "Yes"),
+        ("Has a doctor diagnosed you", "Yes"),
+        ("How many antidepressants", "One"),
+        ("Are you pregnant", "No"),
+        ("Could someone drive you home", "No"),
+    ]:
+        page.get_by_role("group", name=group).get_by_label(answer, exact=True).check()
+    page.get_by_role("button", name="See what to ask").click()
+    assert page.get_by_role("heading", name="These points need a doctor's view first").is_visible()
+    assert_no_violations(page)

@@ -44,7 +44,9 @@ def test_the_clinic_page_shows_the_estimate_and_how_each_treatment_is_paid(clien
 
 
 def test_the_clinic_page_has_contact_links_and_a_way_to_report_a_mistake(client):
-    clinic = make_clinic(phone="(512) 555-0199", hours="Mon-Fri 9am-5pm", medical_director="Dr. Ada Quinn")
+    clinic = make_clinic(
+        phone="(512) 555-0199", hours="Mon-Fri 9am-5pm", medical_director="Ada Quinn", medical_director_credentials="MD"
+    )
     html = client.get(clinic.get_absolute_url()).content.decode()
     assert 'href="tel:5125550199"' in html
     assert "https://www.google.com/maps/search/?api=1&amp;query=" in html

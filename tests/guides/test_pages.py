@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.models import Clinic, Condition, Place
+from clinics.models import Condition, Place
 from guides.forms import NEAR_MAX_LENGTH
 from guides.views import GUIDES_PER_PAGE, RELATED_CLINICS
 from tests.factories import AUSTIN, make_clinic, make_guide
@@ -187,19 +187,6 @@ def test_the_detail_page_has_canonical_opengraph_and_structured_data(client, set
     assert data["reviewedBy"]["name"] == "Dr. R"
     assert data["about"] == [{"@type": "Thing", "name": "OCD"}]
     assert data["datePublished"] and data["dateModified"]
-
-
-def test_related_clinics_share_a_topic_with_the_guide_and_are_published(client):
-    guide = make_guide(treatments=["spravato"], conditions=["ptsd"])
-    offers_spravato = make_clinic(name="Offers Spravato", treatments={"spravato": (500, 800)})
-    treats_ptsd = make_clinic(name="Treats PTSD", treatments={"iv-infusion": (400, 500)})
-    treats_ptsd.conditions.add(Condition.objects.get(slug="ptsd"))
-    make_clinic(name="Unrelated", treatments={"im-injection": (300, 400)})
-    make_clinic(name="Unpublished", status=Clinic.Status.DRAFT, treatments={"spravato": (500, 800)})
-
-    related = client.get(guide.get_absolute_url()).context["related_clinics"]
-
-    assert {clinic.name for clinic in related} == {offers_spravato.name, treats_ptsd.name}
 
 
 def test_a_guide_without_topics_has_no_related_clinics(client):
