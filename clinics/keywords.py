@@ -54,17 +54,22 @@ INSURANCE_WORDS = {
     "medicaid": ["medi cal"],
     "tricare": ["tri care"],
 }
-CITY_WORDS = {"nyc": "New York, NY"}
+# Names of cities that the ZIP data spells otherwise.
+CITY_WORDS = {("nyc",): "New York, NY", ("new", "york", "city"): "New York, NY"}
 # State codes read as states. Armed Forces and the smaller territories' codes are more often other words.
 STATE_CODES = {code for code in US_STATES if code not in {"AA", "AE", "AP", "AS", "FM", "MH", "MP", "PW", "GU", "VI"}}
 # Short words that are also everyday English (or a title): read as a filter only when typed in capitals
 # ("IM", "IN") or inside a longer phrase ("im injection", "portland or").
-ONLY_IN_CAPITALS = {"im", "in", "or", "me", "oh", "hi", "ok", "id", "de", "co", "al", "la", "ma", "pa", "md"}
-ONLY_IN_CAPITALS |= {"ms", "ne", "mt", "sc", "wa", "va", "ga", "ri", "nd", "sd", "ct", "mo", "ar", "ia", "dc"}
+ONLY_IN_CAPITALS = {"im", "in", "me", "oh", "hi", "ok", "id", "de", "co", "al", "la", "ma", "pa", "md", "ms", "mt"}
+ONLY_IN_CAPITALS |= {"va", "ct", "ne", "or"}
+# "OR" is also the full-text search's own word for "either", so it is Oregon only after a city.
+NEVER_ALONE = {"or"}
 # Words every clinic here matches, and the small words between the ones that matter; dropped from the
 # full-text words once something else was recognized ("ketamine clinic for ptsd in texas").
 FILLER = {"ketamine", "clinic", "clinics", "center", "centers", "centre", "therapy", "treatment", "treatments"}
 FILLER |= {"near", "nearby", "around", "me", "in", "for", "with", "and", "or", "the", "a", "an", "at", "of", "to", "my"}
+FILLER |= {"i", "i'm", "im", "am", "need", "want", "looking", "find", "insurance", "accepts", "accepting", "takes"}
+FILLER |= {"covered", "coverage", "doctor", "doctors", "provider", "providers", "office"}
 # Real words close to a known word that must not be "corrected" into it.
 NEVER_CORRECTED = {"indian", "indians", "georgian", "oregano", "virginian", "infusing", "injected", "medical"}
 # A city named by one word alone, with no state after it, must be a sizable place (ZIP codes as a
@@ -205,14 +210,16 @@ def corrected(word: str, known: Vocabulary) -> str:
 def tokens_of(query: str, known: Vocabulary) -> list[Token]:
     quoted = [match.span() for match in QUOTED.finditer(query)]
     shouting = query.isupper()
+    keys: dict[str, str] = {}  # a word repeated is corrected once
     tokens = []
     for match in WORD.finditer(query):
         start = match.start()
         inside = any(begin <= start < end for begin, end in quoted)
         negated = start > 0 and query[start - 1] == "-" and (start == 1 or query[start - 2].isspace())
         token = Token(match[0], start, match.end(), free=not inside and not negated)
-        token.key = corrected(fold(token.text), known)
-        if token.key in ONLY_IN_CAPITALS and not (token.text.isupper() or shouting):
+        folded = fold(token.text)
+        token.key = keys[folded] if folded in keys else keys.setdefault(folded, corrected(folded, known))
+        if token.key in NEVER_ALONE or token.key in ONLY_IN_CAPITALS and not (token.text.isupper() or shouting):
             token.key = token.key + "?"  # matches only inside a longer phrase
         tokens.append(token)
         if len(tokens) == MAX_WORDS:
@@ -265,9 +272,12 @@ def _city_candidates(tokens: list[Token], taken: set[int]) -> dict[str, list[tup
 def find_city(tokens: list[Token], matches: list[Match], given_state: str) -> CityFound | None:
     """The city the tokens name, with the state that follows it or the likeliest one (one query)."""
     taken = {i for match in matches if match.meaning.parameter != "state" for i in range(match.start, match.end)}
-    for index, token in enumerate(tokens):
-        if token.free and index not in taken and token.key in CITY_WORDS:
-            return CityFound(index, index + 1, CITY_WORDS[token.key], None)
+    for start in range(len(tokens)):
+        for words, label in CITY_WORDS.items():
+            span = range(start, start + len(words))
+            if tuple(tokens[i].key.rstrip("?") for i in span if i < len(tokens)) == words:
+                if all(tokens[i].free and i not in taken for i in span):
+                    return CityFound(span.start, span.stop, label, None)
     candidates = _city_candidates(tokens, taken)
     if not candidates:
         return None

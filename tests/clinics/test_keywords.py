@@ -120,7 +120,12 @@ def test_each_search_that_found_nothing_now_finds_the_clinics_that_offer_or_trea
         ("tx", {"state": ["TX"]}),
         ("TeXaS", {"state": ["TX"]}),
         ("west virginia", {"state": ["WV"]}),
+        ("dc", {"state": ["DC"]}),
+        ("OH", {"state": ["OH"]}),
         ("ketamine clinic for ptsd in texas", {"condition": ["ptsd"], "state": ["TX"]}),
+        ("im depressed", {"condition": ["treatment-resistant-depression"]}),
+        ("I'm depressed", {"condition": ["treatment-resistant-depression"]}),
+        ("IV OR IM", {"treatment": ["iv-infusion", "im-injection"]}),
         ("spravato aetna", {"treatment": ["spravato"], "insurance": ["aetna"]}),
     ],
 )
@@ -184,6 +189,7 @@ def test_small_typos_in_longer_words_are_forgiven(client, query, expected):
         "aetan",  # short words are not guessed at
         "im looking in the area",  # everyday words that are also codes: "im", "in"
         "or me oh hi ok",
+        "' OR 1=1 --",  # "OR" alone is never Oregon
         "indian",  # a real word one letter from Indiana
         "medical",  # one letter from nothing, two from Medicaid
         "opioid",  # a word of a longer name, not the name
@@ -210,6 +216,7 @@ def test_everyday_words_and_short_words_are_not_turned_into_filters(client, quer
         ("washington dc", "Washington, DC"),
         ("new york ny", "New York, NY"),
         ("nyc", "New York, NY"),
+        ("new york city", "New York, NY"),
         ("st louis", "Saint Louis, MO"),
         ("78701", "78701"),
     ],
