@@ -78,6 +78,7 @@ CITY_MIN_ZIP_CODES = 5
 NOT_CITIES = {"home", "hope", "mission", "center", "spring", "orange", "humble", "independence", "liberty", "price"}
 NOT_CITIES |= {"normal", "wellness", "harmony", "clinic", "health", "care", "healing", "union", "commerce", "eden"}
 MAX_WORDS = 100
+MAX_CLOSEST_TRIED = 8  # counts for a search that finds nothing
 MAX_PHRASE_WORDS = 5
 
 WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*\.?")
@@ -139,25 +140,24 @@ def build_vocabulary() -> Vocabulary:
         if words and len(words) <= MAX_PHRASE_WORDS:
             phrases.setdefault(words, meaning)
 
-    # Everyday words first, so they win over a table name that happens to be the same words.
     treatments = list(TreatmentType.objects.values_list("slug", "name", "short_name"))
     conditions = list(Condition.objects.values_list("slug", "name", "group"))
     carriers = list(InsuranceCarrier.objects.values_list("slug", "name"))
-    for words, slugs in [(TREATMENT_WORDS, {t[0] for t in treatments}), (CONDITION_WORDS, {c[0] for c in conditions})]:
-        parameter = "treatment" if words is TREATMENT_WORDS else "condition"
-        for slug, synonyms in words.items():
-            if slug in slugs:
-                for synonym in synonyms:
-                    add(synonym, Meaning(parameter, (slug,)))
+    in_tables = {
+        "treatment": {row[0] for row in treatments},
+        "condition": {row[0] for row in conditions},
+        "insurance": {row[0] for row in carriers},
+    }
+    # Everyday words first, so they win over a table name that happens to be the same words.
+    everyday_words = {"treatment": TREATMENT_WORDS, "condition": CONDITION_WORDS, "insurance": INSURANCE_WORDS}
+    for parameter, everyday in everyday_words.items():
+        for slug, synonyms in everyday.items():
+            for synonym in synonyms if slug in in_tables[parameter] else []:
+                add(synonym, Meaning(parameter, (slug,)))
     for group, synonyms in CONDITION_GROUP_WORDS.items():
-        in_group = tuple(slug for slug, _, its_group in conditions if its_group == group)
-        for synonym in synonyms:
-            if in_group:
-                add(synonym, Meaning("condition", in_group))
-    for slug, synonyms in INSURANCE_WORDS.items():
-        if slug in {carrier[0] for carrier in carriers}:
+        if in_group := tuple(slug for slug, _, its_group in conditions if its_group == group):
             for synonym in synonyms:
-                add(synonym, Meaning("insurance", (slug,)))
+                add(synonym, Meaning("condition", in_group))
     for slug, name, short_name in treatments:
         for text in (name, short_name, slug, re.sub(r"\(.*?\)", "", name)):
             add(text, Meaning("treatment", (slug,)))
@@ -492,16 +492,17 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
 def closest_searches(search: ClinicFilter, params: QueryDict, limit: int = 4) -> list[Chip]:
     """For a search that finds nothing: the searches one part smaller (or wider) that find clinics.
 
-    One count per part of the search, so the queries grow with the filters chosen, never with clinics.
+    One count per part tried, at most MAX_CLOSEST_TRIED: the words and the radius first, then the
+    parts in the order the chips show them.
     """
     if search.unreadable:
         return []
-    options = chips(search, params)
+    parts = chips(search, params)
+    options = [part for part in parts if part.name == "q"]
     widest = RADIUS_CHOICES[-1][0]
     if search.location and search.radius < widest:
-        wider = Chip(f"Within {widest} miles", "radius", "")
-        wider.url = "?" + _set(params, "radius", str(widest)).urlencode()
-        options.append(wider)
+        options.append(Chip(f"Within {widest} miles", "radius", "", "?" + _set(params, "radius", str(widest))))
+    options = [*options, *(part for part in parts if part.name != "q")][:MAX_CLOSEST_TRIED]
     for option in options:
         option.count = _count_without(search, option)
     found = [option for option in options if option.count]
@@ -509,11 +510,11 @@ def closest_searches(search: ClinicFilter, params: QueryDict, limit: int = 4) ->
     return found[:limit]
 
 
-def _set(params: QueryDict, name: str, value: str) -> QueryDict:
+def _set(params: QueryDict, name: str, value: str) -> str:
     result = params.copy()
     result[name] = value
     result.pop("page", None)
-    return result
+    return result.urlencode()
 
 
 def _count_without(search: ClinicFilter, part: Chip) -> int:

@@ -311,8 +311,8 @@ def test_the_closest_searches_include_a_wider_radius(client, places):
     assert names(response) == []
     offers = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>: (\d+) clinics?</li>', response.content.decode())
     assert offers == [
-        ("?", "Without Near: 78701 (Austin, TX)", "1"),
         ("?where=78701&amp;radius=100", "Within 100 miles", "1"),
+        ("?", "Without Near: 78701 (Austin, TX)", "1"),
     ]
 
 
@@ -411,3 +411,14 @@ def test_the_closest_searches_cost_one_count_per_part_of_the_search(
     with django_assert_max_num_queries(33 + filters):
         response = client.get("/clinics/", params)
     assert names(response) == []
+
+
+def test_the_closest_searches_try_a_bounded_number_of_parts(client, cache_versions, django_assert_max_num_queries):
+    make_clinic(treatments={"iv-infusion": (400, 500)})
+    every_condition = list(Condition.objects.values_list("slug", flat=True))
+    vocabulary()
+    # The search page without a place (33), the keyword box (2: the vocabulary, cities), 8 counts.
+    with django_assert_max_num_queries(33 + 2 + 8):
+        response = client.get("/clinics/", {"treatment": "spravato", "condition": every_condition, "q": "harbor"})
+    assert names(response) == []
+    assert "Without Words: “harbor”" not in response.content.decode()  # finds nothing without the rest either
