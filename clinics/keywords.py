@@ -334,7 +334,9 @@ def _place_for(
     if elsewhere:
         state = elsewhere.meaning.values[0]
         return CityFound(start, end, f"{by_state[state][0]}, {state}", elsewhere)
-    if given_state in by_state:
+    if given_state:
+        if given_state not in by_state:
+            return None  # not a city of the state chosen
         return CityFound(start, end, f"{by_state[given_state][0]}, {given_state}", None)
     (name, state, zip_codes), *others = places
     one_word = end - start == 1
@@ -404,7 +406,7 @@ def rewritten(params: QueryDict) -> QueryDict | None:
     known = vocabulary()
     result = None
     for _ in range(MAX_WORDS):
-        step = _rewritten_once(result or params, known)
+        step = _rewritten_once(params if result is None else result, known)
         if step is None:
             break
         result = step

@@ -230,6 +230,11 @@ def test_a_city_in_several_states_with_no_clear_first_is_left_as_words(client, p
     assert redirected_to(client, "springfield mo") == {"where": ["Springfield, MO"]}
 
 
+def test_a_state_already_chosen_picks_the_city_of_that_state_and_no_other(client, places):
+    assert redirected_to(client, "austin", state="MN") == {"state": ["MN"], "where": ["Austin, MN"]}
+    assert client.get("/clinics/", {"q": "austin", "state": "CA"}).status_code == 200
+
+
 def test_a_state_alone_stays_a_state_and_a_place_already_given_keeps_the_city_as_words(client, places):
     assert redirected_to(client, "new york") == {"state": ["NY"]}
     assert redirected_to(client, "spravato austin", where="10001") == {
