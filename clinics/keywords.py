@@ -1,0 +1,533 @@
+"""The keyword box: the words patients type that name a treatment, condition, insurer, state or city.
+
+`rewritten(params)` reads the `q` of a search and returns the same search with what it recognized
+turned into explicit filters (treatment=, condition=, insurance=, state=, where=) and only the
+remaining words left in `q` for full-text search; the search view redirects there, so every search
+stays a plain URL that can be bookmarked. `chips` and `closest_searches` say on the page what the
+search understood and which nearby searches would find clinics.
+
+Words are matched against a small vocabulary (the reference tables plus the everyday names below),
+longest phrase first; a longer word one or two letters off a known word counts as that word. Cities
+come from the Place table, one query per search.
+"""
+
+import copy
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min
+from django.db.models.functions import Upper
+from django.http import QueryDict
+
+from clinics.caching import cached
+from clinics.filters import MAX_PRICE_CHOICES, PAYMENT_LABELS, RADIUS_CHOICES, ClinicFilter
+from clinics.models import Condition, InsuranceCarrier, Place, TreatmentType
+from clinics.places import CITY_ABBREVIATIONS, US_STATES, ZIP_PATTERN
+
+# Everyday names for each treatment, condition and carrier (by slug), besides the names in the tables.
+TREATMENT_WORDS = {
+    "iv-infusion": ["iv", "i.v.", "intravenous", "infusion", "infusions", "iv ketamine", "ketamine infusion", "drip"],
+    "im-injection": ["im", "intramuscular", "injection", "injections", "shot", "shots", "im ketamine"],
+    "spravato": ["spravato", "esketamine", "nasal spray", "nasal", "intranasal", "spray", "nasal esketamine"],
+    "oral-sublingual": ["oral", "sublingual", "lozenge", "lozenges", "troche", "troches", "rdt", "oral ketamine"],
+}
+CONDITION_WORDS = {
+    "treatment-resistant-depression": ["depression", "depressed", "depressive", "trd", "treatment resistant"],
+    "major-depression-suicidal-ideation": ["suicidal", "suicidal thoughts", "suicidal ideation", "suicidal depression"],
+    "ptsd": ["ptsd", "cptsd", "trauma", "post traumatic stress", "posttraumatic stress"],
+    "anxiety-disorders": ["anxiety", "anxious", "panic", "panic attacks", "gad"],
+    "ocd": ["ocd", "obsessive compulsive"],
+    "bipolar-depression": ["bipolar", "bipolar disorder"],
+    "fibromyalgia-neuropathic-pain": ["fibromyalgia", "fibro", "neuropathy", "neuropathic", "neuropathic pain"]
+    + ["nerve pain"],
+    "crps": ["crps", "rsd", "reflex sympathetic dystrophy"],
+    "migraine-chronic-headache": ["migraine", "migraines", "headache", "headaches", "chronic headaches"],
+    "opioid-resistant-chronic-pain": ["opioid resistant pain"],
+}
+# Words for every condition of a group.
+CONDITION_GROUP_WORDS = {Condition.Group.CHRONIC_PAIN: ["pain", "chronic pain"]}
+INSURANCE_WORDS = {
+    "unitedhealthcare": ["uhc", "united", "united healthcare", "united health care", "unitedhealth", "united health"],
+    "blue-cross-blue-shield": ["bcbs", "blue cross", "blue shield", "bluecross", "blueshield"],
+    "kaiser-permanente": ["kaiser"],
+    "medicaid": ["medi cal"],
+    "tricare": ["tri care"],
+}
+# Names of cities that the ZIP data spells otherwise.
+CITY_WORDS = {("nyc",): "New York, NY", ("new", "york", "city"): "New York, NY"}
+# State codes read as states. Armed Forces and the smaller territories' codes are more often other words.
+STATE_CODES = {code for code in US_STATES if code not in {"AA", "AE", "AP", "AS", "FM", "MH", "MP", "PW", "GU", "VI"}}
+# Short words that are also everyday English (or a title): read as a filter only when typed in capitals
+# ("IM", "IN") or inside a longer phrase ("im injection", "portland or").
+ONLY_IN_CAPITALS = {"im", "in", "me", "oh", "hi", "ok", "id", "de", "co", "al", "la", "ma", "pa", "md", "ms", "mt"}
+ONLY_IN_CAPITALS |= {"va", "ct", "ne", "or"}
+# "OR" is also the full-text search's own word for "either", so it is Oregon only after a city.
+NEVER_ALONE = {"or"}
+# Words every clinic here matches, and the small words between the ones that matter; dropped from the
+# full-text words once something else was recognized ("ketamine clinic for ptsd in texas").
+FILLER = {"ketamine", "clinic", "clinics", "center", "centers", "centre", "therapy", "treatment", "treatments"}
+FILLER |= {"near", "nearby", "around", "me", "in", "for", "with", "and", "or", "the", "a", "an", "at", "of", "to", "my"}
+FILLER |= {"i", "i'm", "im", "am", "need", "want", "looking", "find", "insurance", "accepts", "accepting", "takes"}
+FILLER |= {"covered", "coverage", "doctor", "doctors", "provider", "providers", "office"}
+# Real words close to a known word that must not be "corrected" into it.
+NEVER_CORRECTED = {"indian", "indians", "georgian", "oregano", "virginian", "infusing", "injected", "medical"}
+# A city named by one word alone, with no state after it, must be a sizable place (ZIP codes as a
+# measure) and not a word patients use for something else.
+CITY_MIN_ZIP_CODES = 5
+NOT_CITIES = {"home", "hope", "mission", "center", "spring", "orange", "humble", "independence", "liberty", "price"}
+NOT_CITIES |= {"normal", "wellness", "harmony", "clinic", "health", "care", "healing", "union", "commerce", "eden"}
+MAX_WORDS = 100
+MAX_CLOSEST_TRIED = 8  # counts for a search that finds nothing
+MAX_PHRASE_WORDS = 5
+
+WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*\.?")
+QUOTED = re.compile(r'"[^"]*"?')
+
+
+@dataclass(frozen=True)
+class Meaning:
+    parameter: str  # treatment, condition, insurance or state
+    values: tuple[str, ...]
+
+
+@dataclass
+class Vocabulary:
+    phrases: dict[tuple[str, ...], Meaning]
+    words: set[str]  # every word of every phrase
+    correctable: list[str]  # the words a typo may be taken for
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+    free: bool  # outside quotes and not negated ("-word"): it may be read as a filter
+    key: str = ""  # the word as matched: folded, a typo corrected
+
+
+@dataclass
+class Match:
+    start: int  # token indexes, end exclusive
+    end: int
+    meaning: Meaning
+
+
+@dataclass
+class Reading:
+    """What a query says: filters to add, a place, and the words left for full-text search."""
+
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    where: str = ""
+    rest: str = ""
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    return tuple(fold(word) for word in WORD.findall(text.replace("-", " ").replace("/", " ")))
+
+
+def fold(word: str) -> str:
+    return word.casefold().replace("’", "'").rstrip(".").replace(".", "")
+
+
+def build_vocabulary() -> Vocabulary:
+    """The reference tables' names plus the everyday words above, as word tuples (three small queries)."""
+    phrases: dict[tuple[str, ...], Meaning] = {}
+
+    def add(text: str, meaning: Meaning) -> None:
+        words = words_of(text)
+        if words and len(words) <= MAX_PHRASE_WORDS:
+            phrases.setdefault(words, meaning)
+
+    treatments = list(TreatmentType.objects.values_list("slug", "name", "short_name"))
+    conditions = list(Condition.objects.values_list("slug", "name", "group"))
+    carriers = list(InsuranceCarrier.objects.values_list("slug", "name"))
+    in_tables = {
+        "treatment": {row[0] for row in treatments},
+        "condition": {row[0] for row in conditions},
+        "insurance": {row[0] for row in carriers},
+    }
+    # Everyday words first, so they win over a table name that happens to be the same words.
+    everyday_words = {"treatment": TREATMENT_WORDS, "condition": CONDITION_WORDS, "insurance": INSURANCE_WORDS}
+    for parameter, everyday in everyday_words.items():
+        for slug, synonyms in everyday.items():
+            for synonym in synonyms if slug in in_tables[parameter] else []:
+                add(synonym, Meaning(parameter, (slug,)))
+    for group, synonyms in CONDITION_GROUP_WORDS.items():
+        if in_group := tuple(slug for slug, _, its_group in conditions if its_group == group):
+            for synonym in synonyms:
+                add(synonym, Meaning("condition", in_group))
+    for slug, name, short_name in treatments:
+        for text in (name, short_name, slug, re.sub(r"\(.*?\)", "", name)):
+            add(text, Meaning("treatment", (slug,)))
+    for slug, name, _ in conditions:
+        for text in (name, slug, re.sub(r"\(.*?\)", "", name)):
+            add(text, Meaning("condition", (slug,)))
+    for slug, name in carriers:
+        add(name, Meaning("insurance", (slug,)))
+        add(slug, Meaning("insurance", (slug,)))
+    for code, name in US_STATES.items():
+        add(name, Meaning("state", (code,)))
+        if code in STATE_CODES:
+            add(code, Meaning("state", (code,)))
+    words = {word for phrase in phrases for word in phrase}
+    correctable = sorted(word for word in words if len(word) >= 5 and word.isalpha() and word not in FILLER)
+    return Vocabulary(phrases, words, correctable)
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary, kept in the cache until the reference data (or any listing) changes."""
+    return cached("keyword-vocabulary", build_vocabulary)
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbors) that turn a into b."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, letter in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def corrected(word: str, known: Vocabulary) -> str:
+    """The known word a longer unknown word is a small typo of ("spravto"), else the word itself."""
+    if word in known.words or len(word) < 6 or not word.isalpha() or word in NEVER_CORRECTED or word in FILLER:
+        return word
+    allowed = 1 if len(word) <= 8 else 2
+    for candidate in difflib.get_close_matches(word, known.correctable, n=3, cutoff=0.75):
+        if typo_distance(word, candidate) <= allowed:
+            return candidate
+    return word
+
+
+def tokens_of(query: str, known: Vocabulary) -> list[Token]:
+    quoted = [match.span() for match in QUOTED.finditer(query)]
+    shouting = query.isupper()
+    keys: dict[str, str] = {}  # a word repeated is corrected once
+    tokens = []
+    for match in WORD.finditer(query):
+        start = match.start()
+        inside = any(begin <= start < end for begin, end in quoted)
+        negated = start > 0 and query[start - 1] == "-" and (start == 1 or query[start - 2].isspace())
+        token = Token(match[0], start, match.end(), free=not inside and not negated)
+        folded = fold(token.text)
+        token.key = keys[folded] if folded in keys else keys.setdefault(folded, corrected(folded, known))
+        if token.key in NEVER_ALONE or token.key in ONLY_IN_CAPITALS and not (token.text.isupper() or shouting):
+            token.key = token.key + "?"  # matches only inside a longer phrase
+        tokens.append(token)
+        if len(tokens) == MAX_WORDS:
+            break
+    return tokens
+
+
+def phrase_matches(tokens: list[Token], known: Vocabulary) -> list[Match]:
+    """Known phrases among the free tokens, longest first, left to right."""
+    matches: list[Match] = []
+    i = 0
+    while i < len(tokens):
+        for length in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+            span = tokens[i : i + length]
+            if not all(token.free for token in span):
+                continue
+            words = tuple(token.key.rstrip("?") if length > 1 else token.key for token in span)
+            if meaning := known.phrases.get(words):
+                matches.append(Match(i, i + length, meaning))
+                i += length
+                break
+        else:
+            i += 1
+    return matches
+
+
+@dataclass
+class CityFound:
+    start: int
+    end: int
+    label: str  # "Austin, TX"
+    state_match: Match | None  # the state words it used, if any
+
+
+def _city_candidates(tokens: list[Token], taken: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """Upper-cased city names the free, untaken tokens could spell, with where each sits."""
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for start in range(len(tokens)):
+        for end in range(start + 1, min(start + 4, len(tokens)) + 1):
+            span = tokens[start:end]
+            if not all(token.free and index not in taken for index, token in enumerate(span, start)):
+                break
+            name = " ".join(token.text.rstrip(".") for token in span)
+            for pattern, replacement in CITY_ABBREVIATIONS:
+                name = pattern.sub(replacement, name + " ").strip()
+            candidates.setdefault(name.upper(), []).append((start, end))
+    return candidates
+
+
+def find_city(tokens: list[Token], matches: list[Match], given_state: str) -> CityFound | None:
+    """The city the tokens name, with the state that follows it or the likeliest one (one query)."""
+    taken = {i for match in matches if match.meaning.parameter != "state" for i in range(match.start, match.end)}
+    for start in range(len(tokens)):
+        for words, label in CITY_WORDS.items():
+            span = range(start, start + len(words))
+            if tuple(tokens[i].key.rstrip("?") for i in span if i < len(tokens)) == words:
+                if all(tokens[i].free and i not in taken for i in span):
+                    return CityFound(span.start, span.stop, label, None)
+    candidates = _city_candidates(tokens, taken)
+    if not candidates:
+        return None
+    rows = (
+        Place.objects.annotate(upper_city=Upper("city"))
+        .filter(upper_city__in=list(candidates))
+        .values("upper_city", "state")
+        .annotate(name=Min("city"), zip_codes=Count("pk"))
+        .order_by("upper_city", "-zip_codes", "state")
+    )
+    places: dict[str, list[tuple[str, str, int]]] = {}
+    for row in rows:
+        places.setdefault(row["upper_city"], []).append((row["name"], row["state"], row["zip_codes"]))
+    states = [match for match in matches if match.meaning.parameter == "state"]
+    # A lowercase code that is also a word counts as a state right after a city ("portland or").
+    loose = [
+        Match(index, index + 1, Meaning("state", (token.key[:2].upper(),)))
+        for index, token in enumerate(tokens)
+        if token.free and token.key.endswith("?") and token.key[:2].upper() in STATE_CODES
+    ]
+    found = []
+    for upper, spans in candidates.items():
+        for start, end in spans:
+            if upper in places:
+                found.append(_place_for(places[upper], start, end, states, loose, given_state, tokens))
+    found = [city for city in found if city is not None]
+    # The longest name wins; then a city with its state written after it; then the first.
+    found.sort(key=lambda city: (-(city.end - city.start), city.state_match is None, city.start))
+    return found[0] if found else None
+
+
+def _place_for(
+    places: list[tuple[str, str, int]],
+    start: int,
+    end: int,
+    states: list[Match],
+    loose: list[Match],
+    given_state: str,
+    tokens: list[Token],
+) -> CityFound | None:
+    """The place the tokens start:end name, given the states around them; None when it is a guess."""
+    by_state = {state: (name, zip_codes) for name, state, zip_codes in places}
+    for match in states:
+        if match.start < end and match.end > start and not (start <= match.start and match.end <= end):
+            return None  # the name would cut a state's name in two
+    after = next((match for match in [*states, *loose] if match.start == end), None)
+    if after and after.meaning.values[0] in by_state:
+        state = after.meaning.values[0]
+        return CityFound(start, after.end, f"{by_state[state][0]}, {state}", after)
+    covered = [match for match in states if start <= match.start and match.end <= end]
+    if covered and sum(match.end - match.start for match in covered) == end - start:
+        return None  # "new york" alone is the state
+    elsewhere = next((m for m in states if m not in covered and m.meaning.values[0] in by_state), None)
+    if elsewhere:
+        state = elsewhere.meaning.values[0]
+        return CityFound(start, end, f"{by_state[state][0]}, {state}", elsewhere)
+    if given_state:
+        if given_state not in by_state:
+            return None  # not a city of the state chosen
+        return CityFound(start, end, f"{by_state[given_state][0]}, {given_state}", None)
+    (name, state, zip_codes), *others = places
+    one_word = end - start == 1
+    if one_word and (zip_codes < CITY_MIN_ZIP_CODES or fold(tokens[start].text) in NOT_CITIES):
+        return None
+    if others and one_word and zip_codes < 3 * others[0][2]:
+        return None  # "Springfield": too many to guess
+    return CityFound(start, end, f"{name}, {state}", None)
+
+
+def read(query: str, known: Vocabulary, *, where_given: bool, state_given: str = "") -> Reading:
+    """What the query names: the filters, the place and the words left over."""
+    tokens = tokens_of(query, known)
+    matches = phrase_matches(tokens, known)
+    reading = Reading()
+    used: set[int] = set()
+
+    if not where_given:
+        city = find_city(tokens, matches, state_given)
+        if city is not None:
+            reading.where = city.label
+            used.update(range(city.start, city.end))
+            if city.state_match is not None:
+                used.update(range(city.state_match.start, city.state_match.end))
+            matches = [match for match in matches if match is not city.state_match]
+            matches = [match for match in matches if match.end <= city.start or match.start >= city.end]
+        elif zip_codes := [(i, t) for i, t in enumerate(tokens) if t.free and ZIP_PATTERN.match(t.text)]:
+            index, token = zip_codes[0]
+            if Place.objects.filter(zip_code=token.text[:5]).exists():
+                reading.where = token.text[:5]
+                used.add(index)
+
+    for match in matches:
+        values = list(match.meaning.values)
+        if match.meaning.parameter == "state":
+            if {state_given, *reading.filters.get("state", [])} - {"", values[0]}:
+                continue  # one state at a time: a second one stays a word
+        chosen = reading.filters.setdefault(match.meaning.parameter, [])
+        chosen += [value for value in values if value not in chosen]
+        used.update(range(match.start, match.end))
+
+    if used:
+        used.update(i for i, token in enumerate(tokens) if token.free and token.key.rstrip("?") in FILLER)
+    reading.rest = _without(query, [tokens[i] for i in sorted(used)])
+    return reading
+
+
+def _without(query: str, tokens: list[Token]) -> str:
+    """The query with the tokens cut out and the punctuation left alone between them dropped (not quotes)."""
+    for token in reversed(tokens):
+        query = query[: token.start] + " " + query[token.end :]
+    if not tokens:
+        return query
+    chunks = (chunk.strip(",;") for chunk in query.split())
+    return " ".join(chunk for chunk in chunks if re.search(r'[^\W_]|"', chunk))
+
+
+def rewritten(params: QueryDict) -> QueryDict | None:
+    """The search with the recognized words of `q` as filters, or None when `q` names nothing we know.
+
+    Read again until nothing more is recognized: cutting a word out can join two others into a
+    name ("blue spravato cross"), and the page redirected to must not redirect again.
+    """
+    query = params.get("q", "")
+    if not query.strip() or len(query) > ClinicFilter.base_filters["q"].extra["max_length"] or "\x00" in query:
+        return None  # nothing to read, or words the page reports as unreadable
+    known = vocabulary()
+    result = None
+    for _ in range(MAX_WORDS):
+        step = _rewritten_once(params if result is None else result, known)
+        if step is None:
+            break
+        result = step
+    return result
+
+
+def _rewritten_once(params: QueryDict, known: Vocabulary) -> QueryDict | None:
+    query = params.get("q", "")
+    if not query.strip():
+        return None
+    state_given = params.get("state", "")
+    reading = read(query, known, where_given=bool(params.get("where", "").strip()), state_given=state_given)
+    if reading.rest == query:
+        return None
+    result = params.copy()
+    for name, values in reading.filters.items():
+        result.setlist(name, list(dict.fromkeys([*params.getlist(name), *values])))
+    if reading.where:
+        result["where"] = reading.where
+    if reading.rest:
+        result["q"] = reading.rest
+    else:
+        result.pop("q")
+    result.pop("page", None)
+    return result
+
+
+# --- what the page shows ---------------------------------------------------------------------
+
+
+@dataclass
+class Chip:
+    """One part of the search, shown as "Treatment: Spravato" with a link that removes it."""
+
+    label: str
+    name: str  # the GET parameter
+    value: str  # the value removed, or "" for the whole parameter
+    url: str = ""
+    count: int = 0  # for the closest searches: clinics found without this part
+
+
+def _without_part(params: QueryDict, name: str, value: str) -> str:
+    """The query string of the search without one part, as {% querystring %} would write it."""
+    result = params.copy()
+    if value:
+        result.setlist(name, [other for other in params.getlist(name) if other != value])
+    else:
+        result.pop(name, None)
+        if name == "where":
+            result.pop("radius", None)
+    result.pop("page", None)
+    return "?" + result.urlencode()
+
+
+def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
+    """The parts of the search in use, as the page shows them: only what was read and is valid."""
+    data = search.data_used
+    found: list[Chip] = []
+    if search.location:
+        found.append(Chip(f"Near: {search.location.label}", "where", ""))
+    if data.get("state"):
+        found.append(Chip(f"State: {US_STATES[data['state']]}", "state", ""))
+    if data.get("city"):
+        found.append(Chip(f"City: {data['city']}", "city", ""))
+    for name, legend in [("treatment", "Treatment"), ("condition", "Condition"), ("insurance", "Insurance")]:
+        labels = dict(search.filters[name].extra["choices"])
+        found += [Chip(f"{legend}: {labels[value]}", name, value) for value in data.get(name) or []]
+    if data.get("spravato_insurance"):
+        found.append(Chip(search.filters["spravato_insurance"].label, "spravato_insurance", ""))
+    if data.get("max_price"):
+        found.append(Chip(f"Price: {dict(MAX_PRICE_CHOICES)[data['max_price']]}", "max_price", ""))
+    found += [Chip(f"Payment: {PAYMENT_LABELS[value]}", "payment", value) for value in data.get("payment") or []]
+    for name in ("accepting", "telehealth", "kap", "verified"):
+        if data.get(name):
+            found.append(Chip(str(search.filters[name].label), name, ""))
+    languages = dict(search.filters["language"].extra["choices"])
+    found += [Chip(f"Language: {languages[code]}", "language", code) for code in data.get("language") or []]
+    if re.search(r"[^\W_]", data.get("q") or ""):
+        found.append(Chip(f"Words: “{data['q']}”", "q", ""))
+    for chip in found:
+        chip.url = _without_part(params, chip.name, chip.value)
+    return found
+
+
+def closest_searches(search: ClinicFilter, params: QueryDict, limit: int = 4) -> list[Chip]:
+    """For a search that finds nothing: the searches one part smaller (or wider) that find clinics.
+
+    One count per part tried, at most MAX_CLOSEST_TRIED: the words and the radius first, then the
+    parts in the order the chips show them.
+    """
+    if search.unreadable:
+        return []
+    parts = chips(search, params)
+    options = [part for part in parts if part.name == "q"]
+    widest = RADIUS_CHOICES[-1][0]
+    if search.location and search.radius < widest:
+        options.append(Chip(f"Within {widest} miles", "radius", "", "?" + _set(params, "radius", str(widest))))
+    options = [*options, *(part for part in parts if part.name != "q")][:MAX_CLOSEST_TRIED]
+    for option in options:
+        option.count = _count_without(search, option)
+    found = [option for option in options if option.count]
+    found.sort(key=lambda option: -option.count)
+    return found[:limit]
+
+
+def _set(params: QueryDict, name: str, value: str) -> str:
+    result = params.copy()
+    result[name] = value
+    result.pop("page", None)
+    return result.urlencode()
+
+
+def _count_without(search: ClinicFilter, part: Chip) -> int:
+    """Clinics the search would find with one part removed (or the radius widened)."""
+    data = dict(search.data_used)
+    if part.name == "radius":
+        data["radius"] = RADIUS_CHOICES[-1][0]
+    elif part.value:
+        data[part.name] = [value for value in data[part.name] if value != part.value]
+    else:
+        data[part.name] = None
+    smaller = copy.copy(search)
+    smaller.__dict__["data_used"] = data  # the cached validated parameters, one part left out
+    return smaller.within_reach(search.queryset).filter(*smaller.conditions()).count()
