@@ -14,9 +14,12 @@ export DEBUG ?= true
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# Every target here runs on a development or CI machine, so each installs requirements-dev.txt (the
+# site's requirements.txt plus the embedded database, tests and linting); production installs only
+# requirements.txt (README, "Production").
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
