@@ -9,7 +9,7 @@ DEMO_CLINICS ?= 60
 # Development defaults; production sets its own environment (README, "Production").
 export DEBUG ?= true
 
-.PHONY: run test lint setup db-stop smoke bench clean
+.PHONY: run test lint setup db-stop smoke soak bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: $(VENV)/.installed
 
 smoke: $(VENV)/.installed
 	scripts/smoke-production
+
+# About two minutes: a fresh database in var/soak, then 60 s of traffic through a mail outage and a database restart.
+soak: $(VENV)/.installed
+	$(BIN)/python scripts/soak.py
 
 db-stop:
 	$(BIN)/python -c "from pathlib import Path; from directory.embedded_postgres import stop; stop(Path('var/pgdata'))"
