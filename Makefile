@@ -9,14 +9,17 @@ DEMO_CLINICS ?= 60
 # Development defaults; production sets its own environment (README, "Production").
 export DEBUG ?= true
 
-.PHONY: run test lint setup db-stop smoke bench clean
+.PHONY: run test lint setup db-stop smoke soak bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# Every target here runs on a development or CI machine, so each installs requirements-dev.txt (the
+# site's requirements.txt plus the embedded database, tests and linting); production installs only
+# requirements.txt (README, "Production").
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
@@ -44,6 +47,10 @@ lint: $(VENV)/.installed
 
 smoke: $(VENV)/.installed
 	scripts/smoke-production
+
+# About two minutes: a fresh database in var/soak, then 60 s of traffic through a mail outage and a database restart.
+soak: $(VENV)/.installed
+	$(BIN)/python scripts/soak.py
 
 db-stop:
 	$(BIN)/python -c "from pathlib import Path; from directory.embedded_postgres import stop; stop(Path('var/pgdata'))"

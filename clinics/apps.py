@@ -9,6 +9,10 @@ class ClinicsConfig(AppConfig):
     def ready(self) -> None:
         from clinics import models
         from clinics.caching import listings_changed
+        from clinics.images import photo_visibility
+        from directory.media import register_media_rule
+
+        register_media_rule(photo_visibility)
 
         # Everything a public page shows about a listing; a change starts a new cache version.
         for model in [

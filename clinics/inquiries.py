@@ -42,7 +42,24 @@ def inquiry_create(
 
 
 def inquiry_deliver(*, inquiry: Inquiry) -> bool:
-    """E-mail one inquiry to its clinic; on failure it stays pending for the retry command."""
+    """E-mail one inquiry to its clinic; on failure it stays pending for the retry command.
+
+    The row stays locked while it is sent; an inquiry another process is sending (the retry job
+    and a request at the same moment), or has just sent, is skipped, so none goes out twice.
+    """
+    with transaction.atomic():
+        inquiry = (
+            Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("clinic")
+            .filter(pk=inquiry.pk)
+            .first()
+        )
+        if inquiry is None or inquiry.delivery != Inquiry.Delivery.PENDING:
+            return False
+        return _deliver_locked(inquiry)
+
+
+def _deliver_locked(inquiry: Inquiry) -> bool:
     inquiry.delivery_attempts += 1
     try:
         EmailMessage(

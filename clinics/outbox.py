@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
 from clinics.models import QueuedEmail
@@ -32,7 +33,19 @@ def email_queue(*, message: EmailMessage) -> QueuedEmail:
 
 
 def queued_email_send(*, queued: QueuedEmail) -> bool:
-    """Send one stored message and delete it; on failure count the attempt and keep it."""
+    """Send one stored message and delete it; on failure count the attempt and keep it.
+
+    The row stays locked while it is sent; a message another process is sending (the retry job
+    and a request at the same moment), or has just sent, is skipped, so none goes out twice.
+    """
+    with transaction.atomic():
+        queued = QueuedEmail.objects.select_for_update(skip_locked=True).filter(pk=queued.pk).first()
+        if queued is None or queued.status != QueuedEmail.Status.PENDING:
+            return False
+        return _send_locked(queued)
+
+
+def _send_locked(queued: QueuedEmail) -> bool:
     message = EmailMultiAlternatives(queued.subject, queued.body, queued.from_email or None, queued.to)
     if queued.html_body:
         message.attach_alternative(queued.html_body, "text/html")

@@ -13,8 +13,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -194,12 +195,15 @@ def change_request_submit(
     if kind == ChangeRequest.Kind.EDIT and not uploads and not changed_fields(base, proposed):
         raise ValidationError("Nothing was changed.", code="unchanged")
     proposed = {**proposed}
+    written: list[str] = []  # files in storage, which a rollback does not take back
     try:
         with transaction.atomic():
             for photo_kind, renditions in uploads:
                 photo = ClinicPhoto(clinic=clinic, kind=photo_kind, uploaded_by=user)
                 photo.image.save("upload.webp", renditions.large, save=False)
+                written.append(photo.image.name)
                 photo.thumbnail.save("thumbnail.webp", renditions.thumbnail, save=False)
+                written.append(photo.thumbnail.name)
                 photo.full_clean()
                 photo.save()
                 if photo_kind == ClinicPhoto.Kind.LOGO:
@@ -211,8 +215,12 @@ def change_request_submit(
             )
             change.full_clean()
             change.save()
-    except IntegrityError:  # a second pending change by the same member: a double submit
-        raise ValidationError("You already have a change waiting for review for this clinic.") from None
+    except BaseException as error:
+        for name in written:
+            default_storage.delete(name)
+        if isinstance(error, IntegrityError):  # a second pending change by the same member: a double submit
+            raise ValidationError("You already have a change waiting for review for this clinic.") from None
+        raise
     return change
 
 
@@ -224,7 +232,14 @@ def _discard_new_photos(change: ChangeRequest) -> None:
 
 
 def _unique_slug(name: str, city: str, state: str) -> str:
+    """A free slug for a new clinic, reserved until the transaction ends.
+
+    Two clinics submitted at once with the same name and place would otherwise both pick the same
+    free slug; a transaction-level advisory lock on it makes the second wait and pick the next one.
+    """
     base = slugify(f"{name} {city} {state}")[:150] or "clinic"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"clinic-slug:{base}"])
     slug, n = base, 2
     while Clinic.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -397,6 +412,9 @@ def membership_accept(*, invitation: Invitation, user) -> Membership:
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
     """Remove a member; a clinic always keeps at least one owner."""
+    # One change of members at a time per clinic: two owners removing each other at once must not
+    # both see the other still there.
+    Clinic.objects.select_for_update().only("pk").get(pk=membership.clinic_id)
     if (
         membership.role == Membership.Role.OWNER
         and not Membership.objects.filter(clinic=membership.clinic_id, role=Membership.Role.OWNER)

@@ -203,14 +203,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploads: on this machine's disk, served by the app itself at MEDIA_URL to whom each may be shown
+# (directory/media.py); or in object storage through django-storages when MEDIA_STORAGE is set.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+MEDIA_STORAGE_OPTIONS = {"bucket_name": env_str("MEDIA_BUCKET")} if env_str("MEDIA_BUCKET") else {}
+if MEDIA_STORAGE.endswith(".S3Storage"):
+    if not env_str("MEDIA_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE is S3Storage: set MEDIA_BUCKET to the bucket's name.")
+    # A private bucket: every link the site renders is signed and expires, so a photo waiting for
+    # review loads only for the staff and editors shown it. Credentials come from boto3's own
+    # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Names are never reused, so a file may be cached long.
+    MEDIA_STORAGE_OPTIONS |= {
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # S3-compatible services
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": env_int("MEDIA_LINK_SECONDS", 24 * 3600),  # longer than a cached page lives
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "max-age=31536000, immutable"},
+    }
 STORAGES = {
-    "default": {
-        "BACKEND": env_str("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
-        # e.g. {"bucket_name": "clinic-media"} for django-storages' S3Storage; credentials come from its own variables
-        "OPTIONS": {"bucket_name": env_str("MEDIA_BUCKET")} if env_str("MEDIA_BUCKET") else {},
-    },
+    "default": {"BACKEND": MEDIA_STORAGE, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -1,14 +1,14 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from clinics.sitemaps import SITEMAPS as CLINIC_SITEMAPS
 from clinics.views import landing as landing_views
 from clinics.views import public as public_views
+from directory.media import serve_media
 from guides.sitemaps import GuideSitemap
 
 SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap}
@@ -35,7 +35,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("clinics.owner_urls")),
     path("admin/", admin.site.urls),
+    # Uploads, with DEBUG on or off, each only to whom it may be shown (directory/media.py). With
+    # object storage (MEDIA_STORAGE) pages link to the storage's own signed URLs instead.
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media, name="media"),
 ]
-# Uploaded images in development; production serves MEDIA_URL from the configured storage.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 handler500 = "directory.views.server_error"

@@ -8,7 +8,11 @@ class GuidesConfig(AppConfig):
 
     def ready(self) -> None:
         from clinics.caching import GUIDES, changes_by_itself, guides_changed
+        from directory.media import register_media_rule
+        from guides.images import hero_image_visibility
         from guides.models import Guide
+
+        register_media_rule(hero_image_visibility)
 
         changes_by_itself(GUIDES, Guide.objects.next_going_live)
         post_save.connect(guides_changed, sender=Guide, dispatch_uid="guides_changed_save")

@@ -1,13 +1,15 @@
-"""Guide hero images: decoded within the site's limits, re-encoded as one JPEG."""
+"""Guide hero images: decoded within the site's limits, re-encoded as one JPEG, and who may see them."""
 
 from io import BytesIO
 from pathlib import Path
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from PIL import Image
 
 from directory.images import decode_upload
+from directory.media import Visibility
 
 MAX_STORED_WIDTH = 2000  # wide enough for a full-width hero on a large screen
 JPEG_QUALITY = 85
@@ -31,3 +33,17 @@ class ReencodedImageField(forms.ImageField):
         if data in self.empty_values:
             return None
         return reencode_image(data)
+
+
+def hero_image_visibility(request: HttpRequest, name: str) -> Visibility | None:
+    """A guide's hero image: public once the guide is; editors see it in drafts and previews."""
+    from guides.models import Guide
+
+    if not name.startswith("guides/"):
+        return None
+    guides = Guide.objects.filter(hero_image=name)
+    if guides.published().exists():
+        return Visibility.PUBLIC
+    if request.user.is_staff and guides.exists():
+        return Visibility.PRIVATE
+    return None

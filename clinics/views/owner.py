@@ -407,7 +407,14 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
         Claim.objects.select_related("clinic"), pk=claim_pk, user=request.user, status=Claim.Status.AWAITING_EMAIL
     )
     if request.method == "POST":
-        services.claim_confirm(claim=claim)
+        try:
+            services.claim_confirm(claim=claim)
+        except ValidationError as error:
+            # A double click: the other POST confirmed the claim while this one waited for its row.
+            claim.refresh_from_db(fields=["status"])
+            if claim.status != Claim.Status.APPROVED:
+                messages.error(request, error.messages[0])
+                return redirect("owner:dashboard")
         messages.success(request, f"Confirmed: you now manage {claim.clinic.name}.")
         return redirect("owner:clinic", slug=claim.clinic.slug)
     return render(request, "clinics/owner/claim_confirm.html", {"claim": claim})
