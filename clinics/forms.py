@@ -333,11 +333,7 @@ class InquiryForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone"):
-            raise forms.ValidationError("Give an e-mail address or a phone number so the clinic can reply.")
-        return cleaned
+    # Neither e-mail nor phone: the model's inquiry_has_contact constraint says what to give.
 
     @property
     def is_spam(self) -> bool:
