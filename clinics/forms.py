@@ -341,11 +341,13 @@ class InquiryForm(forms.ModelForm):
 
 
 class ListingReportForm(forms.ModelForm):
+    # Radios with no blank "---------" choice and none chosen for the visitor.
+    part = forms.ChoiceField(choices=ListingReport.Part.choices, widget=forms.RadioSelect, label="What is wrong?")
+
     class Meta:
         model = ListingReport
         fields = ["part", "note", "reporter_email"]
-        labels = {"part": "What is wrong?", "note": "What should it say?", "reporter_email": "Your e-mail (optional)"}
+        labels = {"note": "What should it say?", "reporter_email": "Your e-mail (optional)"}
         widgets = {
-            "part": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
         }
