@@ -130,3 +130,25 @@ def test_changing_the_password_needs_the_old_one(client):
     client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_account_e_mails_are_signed_with_the_site_name_and_link_to_the_site_url(client, mailoutbox, settings):
+    settings.SITE_URL = "https://clinics.example.org"
+    _sign_up(client, "new.staff@clinic.example")  # confirm the address
+    make_verified_user(email="owner@clinic.example", password=PASSWORD)
+    client.post("/accounts/password/reset/", {"email": "owner@clinic.example"})  # a reset link
+    client.post("/accounts/password/reset/", {"email": "nobody@clinic.example"})  # no such account
+    _sign_up(client, "owner@clinic.example")  # an account already exists
+    assert len(mailoutbox) == 4
+    for message in mailoutbox:
+        assert "Hello from" not in message.body and "testserver" not in message.body
+        assert message.body.rstrip().endswith("Ketamine Clinic Directory\nhttps://clinics.example.org")
+        links = re.findall(r"https?://\S+", message.body)
+        assert len(links) >= 2 and all(link.startswith("https://clinics.example.org") for link in links), links
+
+
+def test_the_sign_up_confirmation_tells_clinic_staff_what_comes_next(client, mailoutbox):
+    _sign_up(client, "new.staff@clinic.example")
+    body = mailoutbox[0].body
+    assert "claim your clinic" in body
+    assert "didn't sign up" in body or "did not sign up" in body
