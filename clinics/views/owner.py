@@ -347,10 +347,10 @@ def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if claim.status == Claim.Status.AWAITING_EMAIL:
-                messages.success(request, f"We sent a confirmation link to {claim.email}. Follow it to finish.")
-            else:
-                messages.success(request, "Thank you. An editor will review your claim and e-mail you.")
+            if claim.status == Claim.Status.APPROVED:
+                messages.success(request, f"Confirmed by your address {claim.email}: you now manage {clinic.name}.")
+                return redirect("owner:clinic", slug=clinic.slug)
+            messages.success(request, "Thank you. An editor will review your claim and e-mail you.")
             return redirect("owner:dashboard")
     return render(
         request,
