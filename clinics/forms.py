@@ -300,6 +300,19 @@ class ClaimForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
 
 
+class FindClinicForm(forms.Form):
+    """'Find your clinic': part of a published listing's name and, if that finds too many, its city."""
+
+    name = forms.CharField(max_length=150, required=False, label="Clinic name, or part of it")
+    city = forms.CharField(max_length=100, required=False, label="City (optional)")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("name") and not cleaned.get("city"):
+            raise forms.ValidationError("Give part of your clinic's name, its city, or both.")
+        return cleaned
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Colleague's e-mail address")
 

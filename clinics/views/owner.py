@@ -26,6 +26,7 @@ from clinics.forms import (
     ClaimForm,
     DuplicateConfirmForm,
     EditBaseForm,
+    FindClinicForm,
     InvitationForm,
     ListingForm,
     PhotosForm,
@@ -44,6 +45,7 @@ from clinics.models import (
 )
 from directory.ratelimit import allow
 
+FIND_CLINIC_LIMIT = 20
 STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
 
@@ -100,6 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "clinics/owner/dashboard.html",
         {
             "clinics": clinics,
+            "find_form": FindClinicForm(),
             "changes": changes,
             "claims": claims,
             "inquiries": inquiries[:5],
@@ -330,6 +333,27 @@ def change_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Your changes were withdrawn. The listing stays as it is.")
     return redirect(change)
+
+
+@login_required
+def clinic_find(request: HttpRequest) -> HttpResponse:
+    """'Find your clinic': published listings by name and city, each leading to its claim page."""
+    form = FindClinicForm(request.GET or None)
+    clinics, more = [], False
+    if form.is_valid():
+        found = Clinic.objects.published().only("name", "slug", "street", "city", "state", "zip_code")
+        if form.cleaned_data["name"]:
+            found = found.filter(name__icontains=form.cleaned_data["name"])
+        if form.cleaned_data["city"]:
+            found = found.filter(city__iexact=form.cleaned_data["city"])
+        clinics = list(found.order_by("name", "city", "pk")[: FIND_CLINIC_LIMIT + 1])
+        clinics, more = clinics[:FIND_CLINIC_LIMIT], len(clinics) > FIND_CLINIC_LIMIT
+        managed = set(
+            Clinic.objects.editable_by(request.user).filter(pk__in=[c.pk for c in clinics]).values_list("pk", flat=True)
+        )
+        for clinic in clinics:
+            clinic.managed = clinic.pk in managed
+    return render(request, "clinics/owner/find_clinic.html", {"form": form, "clinics": clinics, "more": more})
 
 
 @login_required
