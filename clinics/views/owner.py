@@ -207,6 +207,20 @@ def _failed_uploads_message(failed: list[tuple[str, str]]) -> str:
     )
 
 
+def _dropped_images(request: HttpRequest, photos_form: PhotosForm | None) -> list[str]:
+    """Images chosen in a form that comes back unsent: a browser cannot fill a file input again.
+
+    Those that could not be used at all are left out: their own error says why.
+    """
+    failed = {message.partition(": ")[0] for _, message in getattr(photos_form, "failed_uploads", [])}
+    return [
+        upload.name
+        for field in ("logo", "new_photos")
+        for upload in request.FILES.getlist(field)
+        if upload.name not in failed
+    ]
+
+
 def _edit_page(
     request, clinic, form, formset, base_form, photos_form=None, conflicts=(), duplicates=(), confirm_form=None
 ):
@@ -222,6 +236,7 @@ def _edit_page(
             "conflicts": conflicts,
             "duplicates": duplicates,
             "confirm_form": confirm_form,
+            "dropped_images": _dropped_images(request, photos_form),
         },
     )
 
