@@ -25,6 +25,7 @@ from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, con
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
 from clinics.outbox import email_queue
+from directory.context_processors import SITE_NAME
 
 CLAIMS_PER_DAY = 5
 CLAIM_LINK_MAX_AGE = timedelta(days=3)
@@ -41,7 +42,8 @@ class ChangeConflict(Exception):
 
 def _mail(*, to: str, template: str, context: dict) -> None:
     """Queue and send a plain-text e-mail whose first line is the subject."""
-    subject, _, body = render_to_string(template, {"SITE_URL": settings.SITE_URL, **context}).partition("\n")
+    site = {"SITE_NAME": SITE_NAME, "SITE_URL": settings.SITE_URL}
+    subject, _, body = render_to_string(template, {**site, **context}).partition("\n")
     email_queue(message=EmailMessage(subject.strip(), body.strip() + "\n", None, [to]))
 
 

@@ -475,3 +475,17 @@ def test_editors_can_look_up_invitations_in_the_admin_but_not_change_them_or_see
 
 def test_clinic_staff_cannot_reach_invitations_in_the_admin(owner_client, invitation):
     assert owner_client.get("/admin/clinics/invitation/").status_code == 302  # to the admin's sign-in
+
+
+def test_staff_e_mails_are_signed_with_the_site_name_and_link_to_the_site_url(
+    owner_client, clinic, editor, mailoutbox, settings
+):
+    settings.SITE_URL = "https://clinics.example.org"
+    _invite(owner_client, clinic)
+    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="Front desk.")
+    services.claim_reject(claim=claim, editor=editor, reason="We could not reach you.")
+    _waiting_claim(clinic, make_verified_user(email="nurse@junipercare.example"))
+    assert len(mailoutbox) == 3
+    for message in mailoutbox:
+        assert message.body.rstrip().endswith("Ketamine Clinic Directory\nhttps://clinics.example.org"), message.body
+        assert re.search(r"https://clinics\.example\.org/(manage|dashboard)/\S*", message.body)
