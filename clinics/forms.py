@@ -322,6 +322,8 @@ class ReviewReasonForm(forms.Form):
 
 
 class InquiryForm(forms.ModelForm):
+    """A patient's question; with neither e-mail nor phone, the model's constraint says what to give."""
+
     consent = forms.BooleanField(
         required=True,
         label="I agree that the directory stores this message and sends it, with my contact details, to this clinic.",
@@ -345,8 +347,6 @@ class InquiryForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
-
-    # Neither e-mail nor phone: the model's inquiry_has_contact constraint says what to give.
 
     @property
     def is_spam(self) -> bool:
