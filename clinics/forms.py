@@ -345,6 +345,19 @@ class ClaimForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
 
 
+class FindClinicForm(forms.Form):
+    """'Find your clinic': part of a published listing's name and, if that finds too many, its city."""
+
+    name = forms.CharField(max_length=150, required=False, label="Clinic name, or part of it")
+    city = forms.CharField(max_length=100, required=False, label="City (optional)")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("name") and not cleaned.get("city"):
+            raise forms.ValidationError("Give part of your clinic's name, its city, or both.")
+        return cleaned
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Colleague's e-mail address")
 
@@ -354,6 +367,8 @@ class ReviewReasonForm(forms.Form):
 
 
 class InquiryForm(forms.ModelForm):
+    """A patient's question; with neither e-mail nor phone, the model's constraint says what to give."""
+
     consent = forms.BooleanField(
         required=True,
         label="I agree that the directory stores this message and sends it, with my contact details, to this clinic.",
@@ -378,23 +393,19 @@ class InquiryForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if not cleaned.get("email") and not cleaned.get("phone"):
-            raise forms.ValidationError("Give an e-mail address or a phone number so the clinic can reply.")
-        return cleaned
-
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("company"))
 
 
 class ListingReportForm(forms.ModelForm):
+    # Radios with no blank "---------" choice and none chosen for the visitor.
+    part = forms.ChoiceField(choices=ListingReport.Part.choices, widget=forms.RadioSelect, label="What is wrong?")
+
     class Meta:
         model = ListingReport
         fields = ["part", "note", "reporter_email"]
-        labels = {"part": "What is wrong?", "note": "What should it say?", "reporter_email": "Your e-mail (optional)"}
+        labels = {"note": "What should it say?", "reporter_email": "Your e-mail (optional)"}
         widgets = {
-            "part": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
         }

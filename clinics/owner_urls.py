@@ -11,6 +11,7 @@ urlpatterns = [
     path("manage/inquiries/", inbox.inquiry_list, name="inquiries"),
     path("manage/inquiries/<int:pk>/mark/", inbox.inquiry_mark, name="inquiry_mark"),
     path("manage/new-clinic/", views.clinic_submit, name="clinic_submit"),
+    path("manage/find-clinic/", views.clinic_find, name="clinic_find"),
     path("manage/claims/confirm/<str:token>/", views.claim_confirm, name="claim_confirm"),
     path("manage/invitations/<str:token>/", views.invitation_accept, name="invitation"),
     path("manage/clinics/<slug:slug>/", views.clinic_manage, name="clinic"),

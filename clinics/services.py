@@ -26,6 +26,7 @@ from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, con
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
 from clinics.outbox import email_queue
+from directory.context_processors import SITE_NAME
 
 CLAIMS_PER_DAY = 5
 CLAIM_LINK_MAX_AGE = timedelta(days=3)
@@ -42,7 +43,8 @@ class ChangeConflict(Exception):
 
 def _mail(*, to: str, template: str, context: dict) -> None:
     """Queue and send a plain-text e-mail whose first line is the subject."""
-    subject, _, body = render_to_string(template, {"SITE_URL": settings.SITE_URL, **context}).partition("\n")
+    site = {"SITE_NAME": SITE_NAME, "SITE_URL": settings.SITE_URL}
+    subject, _, body = render_to_string(template, {**site, **context}).partition("\n")
     email_queue(message=EmailMessage(subject.strip(), body.strip() + "\n", None, [to]))
 
 
@@ -68,27 +70,27 @@ def claim_domain_address(*, clinic: Clinic, user) -> str:
 
 
 def claim_start(*, clinic: Clinic, user, note: str) -> Claim:
-    """Open a claim: confirmed by a link to an address at the clinic's domain, or sent to an editor."""
+    """Claim a listing: granted at once to a verified address at the clinic's domain, or sent to an editor.
+
+    The address was proven when allauth verified it, so a second link to it would prove nothing
+    more. (Claims opened before this was so wait for their e-mailed link: see claim_confirm.)
+    """
     if Claim.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(days=1)).count() >= CLAIMS_PER_DAY:
         raise ValidationError("You have made too many claims today. Please try again tomorrow.")
     if Claim.objects.filter(clinic=clinic, user=user, status__in=Claim.OPEN).exists():
         raise ValidationError("You already have an open claim for this clinic.")
     address = claim_domain_address(clinic=clinic, user=user)
-    claim = Claim(
-        clinic=clinic,
-        user=user,
-        note=note,
-        email=address,
-        status=Claim.Status.AWAITING_EMAIL if address else Claim.Status.PENDING,
-    )
+    claim = Claim(clinic=clinic, user=user, note=note, email=address, status=Claim.Status.PENDING)
+    if address:
+        claim.status, claim.decided_at = Claim.Status.APPROVED, timezone.now()
     claim.full_clean()
     try:
         with transaction.atomic():
             claim.save()
+            if address:
+                _grant_membership(clinic=clinic, user=user)
     except IntegrityError:  # a double submit raced past the check above
         raise ValidationError("You already have an open claim for this clinic.") from None
-    if address:
-        _claim_link_send(claim)
     return claim
 
 

@@ -49,11 +49,20 @@ class Inquiry(models.Model):
         verbose_name_plural = "inquiries"
         indexes = [models.Index(fields=["clinic", "-created_at"], name="inquiry_clinic_newest")]
         constraints = [
-            models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="inquiry_has_contact"),
-            models.CheckConstraint(condition=Q(consent=True), name="inquiry_has_consent"),
+            models.CheckConstraint(
+                condition=~Q(email="") | ~Q(phone=""),
+                name="inquiry_has_contact",
+                violation_error_message="Give an e-mail address or a phone number so the clinic can reply.",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent=True),
+                name="inquiry_has_consent",
+                violation_error_message="Please tick the box so we may pass your message to the clinic.",
+            ),
             models.CheckConstraint(
                 condition=Q(LessThanOrEqual(Length("message"), INQUIRY_MESSAGE_MAX_LENGTH)) & ~Q(message=""),
                 name="inquiry_message_length",
+                violation_error_message=f"Write a message of up to {INQUIRY_MESSAGE_MAX_LENGTH} characters.",
             ),
         ]
 

@@ -50,6 +50,7 @@ class TreatmentType(models.Model):
             models.CheckConstraint(
                 condition=Q(session_minutes_min__gt=0) & Q(session_minutes_min__lte=models.F("session_minutes_max")),
                 name="treatmenttype_session_minutes_range",
+                violation_error_message="The shortest session must be a minute or more and no longer than the longest.",
             ),
         ]
 
@@ -114,8 +115,16 @@ class Place(models.Model):
             models.Index(models.functions.Upper("city"), name="place_upper_city"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(latitude__range=(-90, 90)), name="place_latitude_range"),
-            models.CheckConstraint(condition=Q(longitude__range=(-180, 180)), name="place_longitude_range"),
+            models.CheckConstraint(
+                condition=Q(latitude__range=(-90, 90)),
+                name="place_latitude_range",
+                violation_error_message="Latitude must be between -90 and 90.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__range=(-180, 180)),
+                name="place_longitude_range",
+                violation_error_message="Longitude must be between -180 and 180.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,12 +234,32 @@ class Clinic(models.Model):
             GinIndex(fields=["search_vector"], name="clinic_search_vector"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(state__regex=r"^[A-Z]{2}$"), name="clinic_state_code"),
-            models.CheckConstraint(condition=Q(zip_code__regex=r"^[0-9]{5}$"), name="clinic_zip_code"),
-            models.CheckConstraint(condition=Q(latitude__range=(-90, 90)), name="clinic_latitude_range"),
-            models.CheckConstraint(condition=Q(longitude__range=(-180, 180)), name="clinic_longitude_range"),
+            models.CheckConstraint(
+                condition=Q(state__regex=r"^[A-Z]{2}$"),
+                name="clinic_state_code",
+                violation_error_message="Give the state as its two-letter code, such as TX.",
+            ),
+            models.CheckConstraint(
+                condition=Q(zip_code__regex=r"^[0-9]{5}$"),
+                name="clinic_zip_code",
+                violation_error_message="Give the ZIP code as five digits.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__range=(-90, 90)),
+                name="clinic_latitude_range",
+                violation_error_message="Latitude must be between -90 and 90.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__range=(-180, 180)),
+                name="clinic_longitude_range",
+                violation_error_message="Longitude must be between -180 and 180.",
+            ),
             # /clinics/<two letters>/ is a state page, so no clinic may have a two-letter slug.
-            models.CheckConstraint(condition=~Q(slug__regex=r"^[A-Za-z]{2}$"), name="clinic_slug_not_a_state_code"),
+            models.CheckConstraint(
+                condition=~Q(slug__regex=r"^[A-Za-z]{2}$"),
+                name="clinic_slug_not_a_state_code",
+                violation_error_message="The web address needs more than two letters; two letters name a state.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -372,7 +401,13 @@ class ClinicPageViews(models.Model):
     views = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["clinic", "day"], name="clinicpageviews_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "day"],
+                name="clinicpageviews_once_a_day",
+                violation_error_message="This clinic already has a count for this day.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.clinic_id} on {self.day}: {self.views}"
@@ -436,7 +471,10 @@ class ClinicPhoto(models.Model):
         ordering = ["clinic", "kind", "created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clinic"], condition=Q(kind="logo", status="public"), name="photo_one_logo"
+                fields=["clinic"],
+                condition=Q(kind="logo", status="public"),
+                name="photo_one_logo",
+                violation_error_message="This clinic already has a logo. Remove it before adding another.",
             ),
         ]
 

@@ -27,7 +27,13 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["clinic", "role", "created_at"]
-        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="membership_once_per_clinic")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "user"],
+                name="membership_once_per_clinic",
+                violation_error_message="This person already helps manage this clinic.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) at {self.clinic}"
@@ -85,7 +91,9 @@ class Invitation(models.Model):
                 violation_error_message="This address already has an invitation waiting.",
             ),
             models.CheckConstraint(
-                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True), name="invitation_not_both_closed"
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_both_closed",
+                violation_error_message="An invitation is either used or withdrawn, not both.",
             ),
         ]
 
@@ -138,9 +146,16 @@ class Claim(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clinic", "user"], condition=Q(status__in=["awaiting_email", "pending"]), name="claim_one_open"
+                fields=["clinic", "user"],
+                condition=Q(status__in=["awaiting_email", "pending"]),
+                name="claim_one_open",
+                violation_error_message="You already have an open claim for this clinic.",
             ),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="claim_rejection_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="claim_rejection_reason",
+                violation_error_message="Give the reason for rejecting the claim; it is sent to the claimant.",
+            ),
         ]
         permissions = [("review_claim", "Can approve or reject claims")]
 
@@ -201,9 +216,16 @@ class ChangeRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["clinic", "proposed_by"], condition=Q(status="pending"), name="changerequest_one_pending"
+                fields=["clinic", "proposed_by"],
+                condition=Q(status="pending"),
+                name="changerequest_one_pending",
+                violation_error_message="You already have changes to this clinic waiting for review.",
             ),
-            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""), name="changerequest_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reason=""),
+                name="changerequest_reason",
+                violation_error_message="Give the reason for rejecting the change; it is sent to the clinic.",
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="changerequest_queue")]
         permissions = [("review_changerequest", "Can approve or reject listing changes")]

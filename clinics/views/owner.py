@@ -26,6 +26,7 @@ from clinics.forms import (
     ClaimForm,
     DuplicateConfirmForm,
     EditBaseForm,
+    FindClinicForm,
     InvitationForm,
     ListingForm,
     PhotosForm,
@@ -44,6 +45,7 @@ from clinics.models import (
 )
 from directory.ratelimit import allow
 
+FIND_CLINIC_LIMIT = 20
 STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
 
@@ -100,6 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "clinics/owner/dashboard.html",
         {
             "clinics": clinics,
+            "find_form": FindClinicForm(),
             "changes": changes,
             "claims": claims,
             "inquiries": inquiries[:5],
@@ -204,6 +207,20 @@ def _failed_uploads_message(failed: list[tuple[str, str]]) -> str:
     )
 
 
+def _dropped_images(request: HttpRequest, photos_form: PhotosForm | None) -> list[str]:
+    """Images chosen in a form that comes back unsent: a browser cannot fill a file input again.
+
+    Those that could not be used at all are left out: their own error says why.
+    """
+    failed = {message.partition(": ")[0] for _, message in getattr(photos_form, "failed_uploads", [])}
+    return [
+        upload.name
+        for field in ("logo", "new_photos")
+        for upload in request.FILES.getlist(field)
+        if upload.name not in failed
+    ]
+
+
 def _edit_page(
     request, clinic, form, formset, base_form, photos_form=None, conflicts=(), duplicates=(), confirm_form=None
 ):
@@ -219,6 +236,7 @@ def _edit_page(
             "conflicts": conflicts,
             "duplicates": duplicates,
             "confirm_form": confirm_form,
+            "dropped_images": _dropped_images(request, photos_form),
         },
     )
 
@@ -333,6 +351,27 @@ def change_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def clinic_find(request: HttpRequest) -> HttpResponse:
+    """'Find your clinic': published listings by name and city, each leading to its claim page."""
+    form = FindClinicForm(request.GET or None)
+    clinics, more = [], False
+    if form.is_valid():
+        found = Clinic.objects.published().only("name", "slug", "street", "city", "state", "zip_code")
+        if form.cleaned_data["name"]:
+            found = found.filter(name__icontains=form.cleaned_data["name"])
+        if form.cleaned_data["city"]:
+            found = found.filter(city__iexact=form.cleaned_data["city"])
+        clinics = list(found.order_by("name", "city", "pk")[: FIND_CLINIC_LIMIT + 1])
+        clinics, more = clinics[:FIND_CLINIC_LIMIT], len(clinics) > FIND_CLINIC_LIMIT
+        managed = set(
+            Clinic.objects.editable_by(request.user).filter(pk__in=[c.pk for c in clinics]).values_list("pk", flat=True)
+        )
+        for clinic in clinics:
+            clinic.managed = clinic.pk in managed
+    return render(request, "clinics/owner/find_clinic.html", {"form": form, "clinics": clinics, "more": more})
+
+
+@login_required
 def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
     """'Is this your clinic?': ask to manage a published listing."""
     clinic = get_object_or_404(Clinic.objects.published(), slug=slug)
@@ -347,10 +386,10 @@ def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if claim.status == Claim.Status.AWAITING_EMAIL:
-                messages.success(request, f"We sent a confirmation link to {claim.email}. Follow it to finish.")
-            else:
-                messages.success(request, "Thank you. An editor will review your claim and e-mail you.")
+            if claim.status == Claim.Status.APPROVED:
+                messages.success(request, f"Confirmed by your address {claim.email}: you now manage {clinic.name}.")
+                return redirect("owner:clinic", slug=clinic.slug)
+            messages.success(request, "Thank you. An editor will review your claim and e-mail you.")
             return redirect("owner:dashboard")
     return render(
         request,

@@ -21,7 +21,7 @@ def _link(message) -> str:
 
 def test_signing_up_sends_a_verification_link_and_does_not_sign_in(client, mailoutbox):
     response = _sign_up(client, "new.staff@clinic.example")
-    assert b"Verify Your Email Address" in response.content or b"verification" in response.content.lower()
+    assert b"<h1>Check your e-mail</h1>" in response.content
     assert len(mailoutbox) == 1
     assert "/accounts/confirm-email/" in mailoutbox[0].body
     assert client.get("/dashboard/").status_code == 302
@@ -130,3 +130,52 @@ def test_changing_the_password_needs_the_old_one(client):
     client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_account_e_mails_are_signed_with_the_site_name_and_link_to_the_site_url(client, mailoutbox, settings):
+    settings.SITE_URL = "https://clinics.example.org"
+    _sign_up(client, "new.staff@clinic.example")  # confirm the address
+    make_verified_user(email="owner@clinic.example", password=PASSWORD)
+    client.post("/accounts/password/reset/", {"email": "owner@clinic.example"})  # a reset link
+    client.post("/accounts/password/reset/", {"email": "nobody@clinic.example"})  # no such account
+    _sign_up(client, "owner@clinic.example")  # an account already exists
+    assert len(mailoutbox) == 4
+    for message in mailoutbox:
+        assert "Hello from" not in message.body and "testserver" not in message.body
+        assert message.body.rstrip().endswith("Ketamine Clinic Directory\nhttps://clinics.example.org")
+        links = re.findall(r"https?://\S+", message.body)
+        assert len(links) >= 2 and all(link.startswith("https://clinics.example.org") for link in links), links
+
+
+def test_the_sign_up_confirmation_tells_clinic_staff_what_comes_next(client, mailoutbox):
+    _sign_up(client, "new.staff@clinic.example")
+    body = mailoutbox[0].body
+    assert "claim your clinic" in body
+    assert "didn't sign up" in body or "did not sign up" in body
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/accounts/signup/", ["Create a clinic staff account", "Patients do not need one", "What happens next"]),
+        ("/accounts/login/", ["Clinic staff sign-in", "Create a clinic staff account"]),
+        ("/accounts/confirm-email/", ["Check your e-mail", "find your clinic"]),
+        ("/accounts/password/reset/", ["Forgot your password?", "Send me the link"]),
+        ("/accounts/password/reset/done/", ["Check your e-mail", "spam"]),
+        ("/accounts/password/reset/key/1-set-password/", ["This link no longer works"]),
+    ],
+)
+def test_account_pages_speak_to_clinic_staff_in_the_sites_layout(client, path, words):
+    page = client.get(path, follow=True).content.decode()
+    assert 'class="site-header"' in page
+    for phrase in words:
+        assert phrase in page
+    for library_heading in ("Sign Up", "Sign In", "Verify Your Email Address", "Password Reset", "Bad Token"):
+        assert f"<h1>{library_heading}" not in page and f"{library_heading}\n" not in page
+
+
+def test_the_address_confirmation_page_asks_to_confirm_the_address(client, mailoutbox):
+    _sign_up(client, "new.staff@clinic.example")
+    page = client.get(_link(mailoutbox[0])).content.decode()
+    assert "<h1>Confirm your e-mail address</h1>" in page
+    assert "<strong>new.staff@clinic.example</strong> is your address" in page

@@ -47,28 +47,32 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_to_claim(client, clinic):
     assert not Claim.objects.exists()
 
 
-def test_a_user_with_a_verified_address_at_the_clinic_domain_confirms_by_link(client, clinic, mailoutbox):
+def test_a_verified_address_at_the_clinic_domain_claims_at_once_without_another_e_mail(client, clinic, mailoutbox):
     user = make_verified_user(email="drlee@junipercare.example")
     client.force_login(user)
-    response = client.post(_claim_url(clinic), {"note": ""})
-    assert response.status_code == 302
+    assert "the listing is yours to manage as soon as you claim it" in client.get(_claim_url(clinic)).content.decode()
+    response = client.post(_claim_url(clinic), {"note": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/manage/clinics/{clinic.slug}/"
+    assert "Confirmed by your address drlee@junipercare.example" in response.content.decode()
     claim = Claim.objects.get()
-    assert claim.status == Claim.Status.AWAITING_EMAIL
-    assert mailoutbox[0].to == ["drlee@junipercare.example"]
-    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
-
-    assert client.get(link).status_code == 200
-    assert not Membership.objects.filter(user=user).exists()  # a GET alone confirms nothing
-    client.post(link)
-    claim.refresh_from_db()
-    assert claim.status == Claim.Status.APPROVED
+    assert (claim.status, claim.email, claim.decided_by) == (Claim.Status.APPROVED, "drlee@junipercare.example", None)
     assert Membership.objects.get(user=user, clinic=clinic).role == Membership.Role.OWNER
+    assert mailoutbox == []
 
 
-def test_the_confirmation_link_works_only_for_the_claimant(client, clinic, mailoutbox):
-    client.force_login(make_verified_user(email="drlee@junipercare.example"))
-    client.post(_claim_url(clinic), {"note": ""})
-    link = re.search(r"https?://[^/\s]+(/\S+)", mailoutbox[0].body).group(1)
+def test_a_claim_already_waiting_for_its_e_mailed_link_is_confirmed_by_following_it(
+    client, clinic, claimant, mailoutbox
+):
+    link = _link(mailoutbox[0])
+    assert client.get(link).status_code == 200
+    assert not Membership.objects.filter(user=claimant).exists()  # a GET alone confirms nothing
+    client.post(link)
+    assert Claim.objects.get().status == Claim.Status.APPROVED
+    assert Membership.objects.get(user=claimant, clinic=clinic).role == Membership.Role.OWNER
+
+
+def test_the_confirmation_link_works_only_for_the_claimant(client, clinic, claimant, mailoutbox):
+    link = _link(mailoutbox[0])
     intruder = make_verified_user()
     client.force_login(intruder)
     assert client.post(link).status_code == 404
@@ -114,12 +118,19 @@ def _resend_url(clinic: Clinic) -> str:
     return f"/manage/clinics/{clinic.slug}/claim/resend/"
 
 
+def _waiting_claim(clinic: Clinic, user) -> Claim:
+    """A claim opened when a domain address still had to confirm it by an e-mailed link, and that link."""
+    claim = Claim.objects.create(clinic=clinic, user=user, status=Claim.Status.AWAITING_EMAIL, email=user.email)
+    services.claim_resend(claim=claim)
+    return claim
+
+
 @pytest.fixture
 def claimant(client, clinic):
     """Signed in, with a claim waiting for the link e-mailed to their address at the clinic's domain."""
     user = make_verified_user(email="drlee@junipercare.example")
     client.force_login(user)
-    client.post(_claim_url(clinic), {"note": ""})
+    _waiting_claim(clinic, user)
     return user
 
 
@@ -151,9 +162,7 @@ def test_the_claim_e_mail_is_sent_again_at_most_five_times_a_day(client, clinic,
 
 
 def test_the_claim_e_mail_limits_count_per_claim(client, clinic, other_clinic, claimant, mailoutbox):
-    other_clinic.website = "https://junipercare.example/second-office"
-    other_clinic.save()
-    client.post(_claim_url(other_clinic), {"note": ""})
+    _waiting_claim(other_clinic, claimant)
     client.post(_resend_url(clinic))
     client.post(_resend_url(other_clinic))
     assert len(mailoutbox) == 4
@@ -445,12 +454,12 @@ def test_anonymous_visitors_following_e_mailed_links_are_asked_to_sign_in(client
         assert response.url.startswith("/accounts/login/")
 
 
-def test_a_claim_is_kept_when_its_e_mail_cannot_be_sent(client, clinic, settings):
+def test_a_claim_by_a_domain_address_needs_no_mail_server(client, clinic, settings):
     settings.EMAIL_BACKEND = "tests.mail_backends.RefusingBackend"
     client.force_login(make_verified_user(email="drlee@junipercare.example"))
     response = client.post(_claim_url(clinic), {"note": ""})
     assert response.status_code == 302
-    assert Claim.objects.get().status == Claim.Status.AWAITING_EMAIL
+    assert Claim.objects.get().status == Claim.Status.APPROVED
 
 
 def test_editors_can_look_up_invitations_in_the_admin_but_not_change_them_or_see_the_link(editor_client, invitation):
@@ -466,3 +475,17 @@ def test_editors_can_look_up_invitations_in_the_admin_but_not_change_them_or_see
 
 def test_clinic_staff_cannot_reach_invitations_in_the_admin(owner_client, invitation):
     assert owner_client.get("/admin/clinics/invitation/").status_code == 302  # to the admin's sign-in
+
+
+def test_staff_e_mails_are_signed_with_the_site_name_and_link_to_the_site_url(
+    owner_client, clinic, editor, mailoutbox, settings
+):
+    settings.SITE_URL = "https://clinics.example.org"
+    _invite(owner_client, clinic)
+    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="Front desk.")
+    services.claim_reject(claim=claim, editor=editor, reason="We could not reach you.")
+    _waiting_claim(clinic, make_verified_user(email="nurse@junipercare.example"))
+    assert len(mailoutbox) == 3
+    for message in mailoutbox:
+        assert message.body.rstrip().endswith("Ketamine Clinic Directory\nhttps://clinics.example.org"), message.body
+        assert re.search(r"https://clinics\.example\.org/(manage|dashboard)/\S*", message.body)

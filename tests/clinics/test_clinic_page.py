@@ -51,7 +51,7 @@ def test_the_clinic_page_has_contact_links_and_a_way_to_report_a_mistake(client)
     assert 'href="tel:5125550199"' in html
     assert "https://www.google.com/maps/search/?api=1&amp;query=" in html
     assert clinic.website in html and "Mon-Fri 9am-5pm" in html and "Dr. Ada Quinn" in html
-    assert '<a href="#report">Report something wrong</a>' in html
+    assert f'<a href="/clinics/{clinic.slug}/report/" data-opens="report-form">Report something wrong</a>' in html
 
 
 def test_a_listing_not_verified_for_a_year_is_marked_stale(client):

@@ -231,3 +231,23 @@ def test_a_member_cannot_keep_another_clinics_photo(owner_client, clinic, other_
     response = owner_client.post(f"/manage/clinics/{clinic.slug}/edit/", data)
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
+
+
+def test_a_form_error_names_the_chosen_images_and_asks_to_choose_them_again(owner_client, clinic):
+    response = _edit(
+        owner_client,
+        clinic,
+        {"logo": upload(jpeg_with_gps(), "new-logo.jpg"), "new_photos": [upload(jpeg_with_gps(), "lobby.jpg")]},
+        zip_code="00000",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We do not know this ZIP code" in page
+    assert page.count("Your changes were not sent, so these images were not kept: new-logo.jpg, lobby.jpg.") == 1
+    assert "Choose them again before you send the form." in page
+    assert not ClinicPhoto.objects.exists()
+
+
+def test_a_form_error_without_chosen_images_says_nothing_about_images(owner_client, clinic):
+    page = _edit(owner_client, clinic, {}, zip_code="00000").content.decode()
+    assert "were not kept" not in page

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from clinics.models import ListingReport
@@ -73,3 +75,29 @@ def test_the_inquiry_admin_shows_delivery_but_never_the_message(client, clinic):
     client.force_login(make_user(is_staff=True, is_superuser=True))
     assert b"private words" not in client.get("/admin/clinics/inquiry/").content
     assert b"private words" not in client.get(f"/admin/clinics/inquiry/{inquiry.pk}/change/").content
+
+
+def test_the_report_form_has_no_blank_choice_and_nothing_chosen_for_the_visitor(client, clinic):
+    for path in (clinic.get_absolute_url(), f"/clinics/{clinic.slug}/report/"):
+        page = client.get(path).content.decode()
+        assert "---------" not in page
+        assert 'name="part" value=""' not in page
+        assert not re.search(r'<input[^>]*name="part"[^>]*checked', page)
+
+
+def test_each_report_choice_has_its_label_right_beside_it(client, clinic):
+    page = client.get(f"/clinics/{clinic.slug}/report/").content.decode()
+    for value, label in ListingReport.Part.choices:
+        assert re.search(
+            rf'<div class="choice"><input type="radio" name="part" value="{value}"[^>]*id="(\w+)"[^>]*> '
+            rf'<label for="\1">{re.escape(label)}</label></div>',
+            page,
+        ), value
+
+
+def test_the_report_link_at_the_top_of_a_clinic_page_leads_to_the_form_without_javascript(client, clinic):
+    page = client.get(clinic.get_absolute_url()).content.decode()
+    report_url = f"/clinics/{clinic.slug}/report/"
+    assert f'<a href="{report_url}" data-opens="report-form">Report something wrong</a>' in page
+    assert '<details class="report" id="report-form">' in page
+    assert client.get(report_url).status_code == 200
