@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("clinics/", include("clinics.urls")),
     path("guides/", include("guides.urls")),
+    path("", include("guides.page_urls")),
     path("treatments/<slug:slug>/", landing_views.treatment_clinics, name="treatment_clinics"),
     path("conditions/<slug:slug>/", landing_views.condition_clinics, name="condition_clinics"),
     path(

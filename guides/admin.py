@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from guides.forms import GuideAdminForm
-from guides.models import Guide
+from guides.models import Guide, SitePage
 
 MARKDOWN_HELP = (
     "Markdown: ## Section heading (### for a sub-section; these make the table of contents), "
@@ -89,3 +89,29 @@ class GuideAdmin(admin.ModelAdmin):
         for guide in queryset:
             guide.unpublish()
         self.message_user(request, f"Moved {len(queryset)} guide(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """The fixed pages linked from every page's footer: editors change their text, never the set of pages."""
+
+    list_display = ["title", "view_link", "updated_at"]
+    fields = ["title", "description", "body", "view_link", "updated_at"]
+    readonly_fields = ["view_link", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SitePage | None = None) -> bool:
+        return False
+
+    def get_form(self, request: HttpRequest, obj: SitePage | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "body" in form.base_fields:
+            form.base_fields["body"].help_text = f"{MARKDOWN_HELP} {SitePage._meta.get_field('body').help_text}"
+        return form
+
+    @admin.display(description="on the site")
+    def view_link(self, page: SitePage) -> str:
+        url = page.get_absolute_url()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)

@@ -17,13 +17,22 @@ from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
 from guides.models import Guide
 
+HOME_GUIDES = 3
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(page_for_everyone(request, "clinics/home.html", lambda: cached("home-page", _home_data)))
+    return HttpResponse(
+        page_for_everyone(
+            request,
+            "clinics/home.html",
+            lambda: cached("home-page", _home_data, depends_on=(LISTINGS, GUIDES)),
+            depends_on=(LISTINGS, GUIDES),
+        )
+    )
 
 
 def _home_data() -> dict:
-    """Treatments, conditions and clinics per state: one GROUP BY over every listing, so cached."""
+    """Treatments, conditions, clinics per state (one GROUP BY over every listing, so cached) and the newest guides."""
     states = Clinic.objects.published().values("state").annotate(count=Count("pk")).order_by()
     return {
         "treatment_types": list(TreatmentType.objects.all()),
@@ -36,6 +45,7 @@ def _home_data() -> dict:
             ),
             key=lambda state: state["name"],
         ),
+        "guides": list(Guide.objects.published()[:HOME_GUIDES]),
     }
 
 
