@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "directory.middleware.EditorTimezoneMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "directory.middleware.DatabaseUnavailableMiddleware",
 ]

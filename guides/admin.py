@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -15,6 +16,9 @@ MARKDOWN_HELP = (
     "**bold**, *italic*, - list item, 1. numbered item, [link text](https://...), > quotation, "
     "| tables | like | this |. Scripts, styles and javascript: links are removed when the page is shown."
 )
+
+# "Dec 2, 2026, 9:00 AM CST": in the editor's time zone (directory/middleware.py), which it names.
+SCHEDULE_FORMAT = "M j, Y, g:i A T"
 
 
 class VisibilityFilter(admin.SimpleListFilter):
@@ -38,7 +42,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
     form = GuideAdminForm
-    list_display = ["title", "status", "publish_at", "is_live", "updated_at", "preview_link"]
+    list_display = ["title", "state", "publish_at", "is_live", "updated_at", "preview_link"]
     list_filter = ["status", VisibilityFilter, "treatment_types", "conditions"]
     search_fields = ["title", "summary", "body", "author_name", "reviewer_name"]
     date_hierarchy = "publish_at"
@@ -62,6 +66,13 @@ class GuideAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.base_fields["body"].help_text = MARKDOWN_HELP
         return form
+
+    @admin.display(description="status", ordering="status")
+    def state(self, guide: Guide) -> str:
+        """A published guide whose time has not come is "Scheduled for <its time>", not "Published"."""
+        if guide.status == Guide.Status.PUBLISHED and not guide.is_live:
+            return f"Scheduled for {date_format(timezone.localtime(guide.publish_at), SCHEDULE_FORMAT)}"
+        return guide.get_status_display()
 
     @admin.display(boolean=True, description="live")
     def is_live(self, guide: Guide) -> bool:

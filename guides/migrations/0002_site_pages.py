@@ -4,24 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guides', '0001_initial'),
+        ("guides", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SitePage',
+            name="SitePage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(choices=[('about', 'About'), ('how-we-verify', 'How we verify listings'), ('editorial-policy', 'Editorial policy'), ('privacy', 'Privacy policy'), ('terms', 'Terms of use'), ('contact', 'Contact')], max_length=40, unique=True)),
-                ('title', models.CharField(max_length=120)),
-                ('description', models.CharField(help_text='One or two sentences; shown to search engines and in link previews.', max_length=300)),
-                ('body', models.TextField(help_text="Markdown. Write {inquiry_retention_days} for the number of days patient messages are kept and {contact_email} for the site's contact address; both are filled in from the site's settings.")),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "slug",
+                    models.SlugField(
+                        choices=[
+                            ("about", "About"),
+                            ("how-we-verify", "How we verify listings"),
+                            ("editorial-policy", "Editorial policy"),
+                            ("privacy", "Privacy policy"),
+                            ("terms", "Terms of use"),
+                            ("contact", "Contact"),
+                        ],
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                (
+                    "description",
+                    models.CharField(
+                        help_text="One or two sentences; shown to search engines and in link previews.", max_length=300
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown. Write {inquiry_retention_days} for the number of days patient messages are kept and {contact_email} for the site's contact address; both are filled in from the site's settings."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
     ]

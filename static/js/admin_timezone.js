@@ -1,0 +1,10 @@
+// Tell the site this editor's time zone, so the admin shows and reads times in it
+// (directory/middleware.py, EditorTimezoneMiddleware). Time zone names need no encoding.
+(function () {
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone || document.cookie.split("; ").indexOf("editor_tz=" + zone) !== -1) {
+    return;
+  }
+  var secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = "editor_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax" + secure;
+})();
