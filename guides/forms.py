@@ -11,7 +11,7 @@ UNREADABLE_PLACE = "We could not find that place. Try a five-digit ZIP code or â
 
 
 class PublishTimeWidget(AdminSplitDateTime):
-    """The admin's date and time boxes for a publish time, each named for screen readers (Django leaves them unlabelled)."""
+    """The admin's publish date and time boxes, each named for screen readers (Django leaves them unlabelled)."""
 
     def get_context(self, name: str, value, attrs: dict | None) -> dict:
         context = super().get_context(name, value, attrs)
