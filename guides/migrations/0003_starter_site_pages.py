@@ -45,7 +45,7 @@ clinician who knows your health history can tell you whether it may be right for
 are written in plain words and checked by a medical reviewer; see our
 [editorial policy](/editorial-policy/).
 
-**In a crisis?** Call or text 988 (the Suicide & Crisis Lifeline), or call 911 in an emergency.
+**In a crisis?** Call or text [988](tel:988) (the Suicide & Crisis Lifeline), or call [911](tel:911) in an emergency.
 This site cannot respond to emergencies.
 
 ## Reach us
@@ -304,7 +304,7 @@ Questions: write to {contact_email}.
         "body": """\
 ## In a crisis
 
-Call or text **988** (the Suicide & Crisis Lifeline) at any hour, or call **911** in an
+Call or text **[988](tel:988)** (the Suicide & Crisis Lifeline) at any hour, or call **[911](tel:911)** in an
 emergency. We cannot respond to emergencies.
 
 ## Questions about treatment, prices or appointments
