@@ -9,9 +9,9 @@ from django.views.generic import TemplateView
 from clinics.sitemaps import SITEMAPS as CLINIC_SITEMAPS
 from clinics.views import landing as landing_views
 from clinics.views import public as public_views
-from guides.sitemaps import GuideSitemap
+from guides.sitemaps import GuideSitemap, SitePageSitemap
 
-SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap}
+SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap, "pages": SitePageSitemap}
 
 # Editors sign in where everyone does, so e-mail verification, rate limits and two-step sign-in
 # apply to the admin too; its own username-and-password form would bypass them.

@@ -132,3 +132,11 @@ def test_the_home_page_shows_a_newly_published_guide_at_once(client, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         make_guide(title="Paying for Spravato", slug="paying-for-spravato")
     assert 'href="/guides/paying-for-spravato/"' in client.get("/").content.decode()
+
+
+def test_the_sitemap_lists_every_site_page(client):
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-pages.xml" in index
+    pages = client.get("/sitemap-pages.xml").content.decode()
+    for slug in FOOTER_PAGES:
+        assert f"<loc>http://localhost:8000/{slug}/</loc>" in pages
