@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from guides.models import SitePage
-from tests.factories import make_guide, make_user
+from tests.factories import make_clinic, make_guide, make_user
 from tests.staff_factories import make_editor
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,14 @@ def test_the_sitemap_lists_every_site_page(client):
     pages = client.get("/sitemap-pages.xml").content.decode()
     for slug in FOOTER_PAGES:
         assert f"<loc>http://localhost:8000/{slug}/</loc>" in pages
+
+
+def test_a_guide_links_the_editorial_policy_and_a_clinic_page_how_listings_are_verified(client):
+    guide = make_guide(title="What an IV infusion is like", slug="what-an-iv-infusion-is-like")
+    assert '<a href="/editorial-policy/">How our guides are written and medically reviewed</a>' in (
+        client.get(guide.get_absolute_url()).content.decode()
+    )
+    clinic = make_clinic(name="Cedar Ridge Ketamine")
+    assert '<a href="/how-we-verify/">How we verify listings</a>' in (
+        client.get(clinic.get_absolute_url()).content.decode()
+    )
