@@ -107,8 +107,9 @@ class SitePageAdmin(admin.ModelAdmin):
     """The fixed pages linked from every page's footer: editors change their text, never the set of pages."""
 
     list_display = ["title", "view_link", "updated_at"]
-    fields = ["title", "description", "body", "view_link", "updated_at"]
-    readonly_fields = ["view_link", "updated_at"]
+    fields = ["title", "description", "body", "updated_at"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}}
+    readonly_fields = ["updated_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,5 +1,7 @@
 """The starter text of the site's fixed pages, written from what the code does; editors keep it current in the admin."""
 
+import re
+
 from django.db import migrations
 
 PAGES = [
@@ -332,10 +334,22 @@ For privacy requests, corrections to a guide, and anything else, write to our ed
 ]
 
 
+def unwrapped(markdown: str) -> str:
+    """One line per paragraph or list item, as editors type it in the admin (the text above is wrapped to read)."""
+    lines: list[str] = []
+    for line in markdown.splitlines():
+        continues = line.startswith("  ") or not re.match(r"(#|- |\d+\. |> |$)", line)
+        if continues and lines and lines[-1]:
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def create_site_pages(apps, schema_editor):
     SitePage = apps.get_model("guides", "SitePage")
     for page in PAGES:
-        SitePage.objects.get_or_create(slug=page["slug"], defaults=page)
+        SitePage.objects.get_or_create(slug=page["slug"], defaults={**page, "body": unwrapped(page["body"])})
 
 
 class Migration(migrations.Migration):
