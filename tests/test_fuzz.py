@@ -55,6 +55,7 @@ PAGES = {
     "guide topic": ("/guides/topic/ptsd/", []),
     "guide": ("/guides/what-to-expect/", ["near"]),
     "guide feed": ("/guides/feed.xml", []),
+    "site page": ("/privacy/", []),
     "sitemap": ("/sitemap.xml", ["p"]),
     "sitemap section": ("/sitemap-clinics.xml", ["p"]),
     "robots": ("/robots.txt", []),
