@@ -187,9 +187,9 @@ advertising.
 ## When you search or read
 
 You do not need an account to search, compare clinics or read guides, and we do not ask who you
-are. The site uses no advertising or analytics cookies and loads no tracking scripts. It sets a
-cookie only to protect its forms against forgery, and a session cookie when you sign in or when a
-page needs to remember something for your next request (such as a message that your form was sent).
+are. The site uses no advertising or analytics cookies and loads no tracking scripts. Its only
+cookies protect its forms against forgery, keep clinic staff signed in, and carry a short notice
+to the next page you open (such as "your message was sent").
 
 We count how many times each clinic page is viewed each month, as a number for the clinic. The
 count does not record who viewed it.
