@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from guides.forms import GuideAdminForm
+from guides.forms import GuideAdminForm, PublishTimeWidget
 from guides.models import Guide, SitePage
 
 MARKDOWN_HELP = (
@@ -65,6 +65,8 @@ class GuideAdmin(admin.ModelAdmin):
     def get_form(self, request: HttpRequest, obj: Guide | None = None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.base_fields["body"].help_text = MARKDOWN_HELP
+        if "publish_at" in form.base_fields:  # not for a view-only editor
+            form.base_fields["publish_at"].widget = PublishTimeWidget()
         return form
 
     @admin.display(description="status", ordering="status")

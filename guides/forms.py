@@ -30,7 +30,6 @@ class GuideAdminForm(forms.ModelForm):
             "status", "publish_at",
         ]  # fmt: skip
         field_classes = {"hero_image": ReencodedImageField}
-        widgets = {"publish_at": PublishTimeWidget}
 
 
 class NearForm(PlaceForm):
