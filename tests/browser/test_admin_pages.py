@@ -83,3 +83,19 @@ def test_an_editor_ahead_of_the_server_schedules_a_guide_in_their_own_time_with_
     assert page.locator("#id_publish_at_0").input_value() == today_in_tokyo
     assert_no_violations(page)
     context.close()
+
+
+def test_an_editor_whose_first_admin_page_asks_for_a_time_sees_it_in_their_own_zone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Tokyo", viewport=DESKTOP)
+    page = context.new_page()
+    make_editor(username="editor", email="editor@directory.example", password=PASSWORD)
+    page.goto("/accounts/login/?next=/admin/guides/guide/add/")
+    page.get_by_label("Email").fill("editor@directory.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/guides/guide/add/")
+    # The script stores the zone and shows the page again in it, so Django finds nothing to warn about.
+    page.wait_for_function("document.body.dataset.adminUtcOffset === '32400'")
+    page.locator("#id_publish_at_0").wait_for()
+    assert page.locator(".timezonewarning").count() == 0
+    context.close()
