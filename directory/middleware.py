@@ -1,12 +1,15 @@
-"""Site-wide middleware: the Content-Security-Policy and a friendly page when the database is down."""
+"""Site-wide middleware: the Content-Security-Policy, editors' time zones, a friendly page when the database is down."""
 
+import functools
 import logging
+import zoneinfo
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,35 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and request.path_info.startswith(settings.CSP_ADMIN_PREFIX):
             parts.update = {**(parts.update or {}), "style-src": ["'unsafe-inline'"]}
         return parts
+
+
+EDITOR_TIMEZONE_COOKIE = "editor_tz"  # set by static/js/admin_timezone.js
+
+
+@functools.cache
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class EditorTimezoneMiddleware:
+    """Staff see times in their own browser's time zone, which the admin's script stores in a cookie.
+
+    `request.editor_timezone` holds it (None for everyone else) for any page that shows staff a time;
+    under the admin's prefix it is also the active time zone. Elsewhere it is not activated: parts of
+    public pages are cached for every visitor and must not be rendered in one editor's time zone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        name = request.COOKIES.get(EDITOR_TIMEZONE_COOKIE, "")
+        staff = name in _time_zone_names() and request.user.is_staff
+        request.editor_timezone = zoneinfo.ZoneInfo(name) if staff else None
+        if request.editor_timezone and request.path_info.startswith(settings.CSP_ADMIN_PREFIX):
+            with timezone.override(request.editor_timezone):
+                return self.get_response(request)
+        return self.get_response(request)
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:

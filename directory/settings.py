@@ -7,6 +7,7 @@ the small helpers below, which fail loudly on a value they cannot read. See READ
 import operator
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "directory.middleware.EditorTimezoneMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "directory.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -304,6 +306,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Patient inquiries are health information: kept only this long, then purged.
 INQUIRY_RETENTION_DAYS = env_int("INQUIRY_RETENTION_DAYS", 180)
 INQUIRY_MAX_DELIVERY_ATTEMPTS = 8
+# Where patients and clinics write to the site's editors (privacy requests, corrections); on the contact
+# and privacy pages.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", f"help@{urlsplit(SITE_URL).hostname}")
 # Notifications and account e-mails waiting in the outbox (clinics/outbox.py) are retried this often.
 EMAIL_MAX_DELIVERY_ATTEMPTS = 8
 RATE_LIMITS = {

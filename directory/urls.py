@@ -9,9 +9,9 @@ from clinics.sitemaps import SITEMAPS as CLINIC_SITEMAPS
 from clinics.views import landing as landing_views
 from clinics.views import public as public_views
 from directory.media import serve_media
-from guides.sitemaps import GuideSitemap
+from guides.sitemaps import GuideSitemap, SitePageSitemap
 
-SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap}
+SITEMAPS = {**CLINIC_SITEMAPS, "guides": GuideSitemap, "pages": SitePageSitemap}
 
 # Editors sign in where everyone does, so e-mail verification, rate limits and two-step sign-in
 # apply to the admin too; its own username-and-password form would bypass them.
@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", public_views.healthz, name="healthz"),
     path("clinics/", include("clinics.urls")),
     path("guides/", include("guides.urls")),
+    path("", include("guides.page_urls")),
     path("treatments/<slug:slug>/", landing_views.treatment_clinics, name="treatment_clinics"),
     path("conditions/<slug:slug>/", landing_views.condition_clinics, name="condition_clinics"),
     path(

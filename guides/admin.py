@@ -4,17 +4,21 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from guides.forms import GuideAdminForm
-from guides.models import Guide
+from guides.forms import GuideAdminForm, PublishTimeWidget
+from guides.models import Guide, SitePage
 
 MARKDOWN_HELP = (
     "Markdown: ## Section heading (### for a sub-section; these make the table of contents), "
     "**bold**, *italic*, - list item, 1. numbered item, [link text](https://...), > quotation, "
     "| tables | like | this |. Scripts, styles and javascript: links are removed when the page is shown."
 )
+
+# "Dec 2, 2026, 9:00 AM CST": in the editor's time zone (directory/middleware.py), which it names.
+SCHEDULE_FORMAT = "M j, Y, g:i A T"
 
 
 class VisibilityFilter(admin.SimpleListFilter):
@@ -38,7 +42,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
     form = GuideAdminForm
-    list_display = ["title", "status", "publish_at", "is_live", "updated_at", "preview_link"]
+    list_display = ["title", "state", "publish_at", "is_live", "updated_at", "preview_link"]
     list_filter = ["status", VisibilityFilter, "treatment_types", "conditions"]
     search_fields = ["title", "summary", "body", "author_name", "reviewer_name"]
     date_hierarchy = "publish_at"
@@ -61,7 +65,16 @@ class GuideAdmin(admin.ModelAdmin):
     def get_form(self, request: HttpRequest, obj: Guide | None = None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.base_fields["body"].help_text = MARKDOWN_HELP
+        if "publish_at" in form.base_fields:  # not for a view-only editor
+            form.base_fields["publish_at"].widget = PublishTimeWidget()
         return form
+
+    @admin.display(description="status", ordering="status")
+    def state(self, guide: Guide) -> str:
+        """A published guide whose time has not come is "Scheduled for <its time>", not "Published"."""
+        if guide.status == Guide.Status.PUBLISHED and not guide.is_live:
+            return f"Scheduled for {date_format(timezone.localtime(guide.publish_at), SCHEDULE_FORMAT)}"
+        return guide.get_status_display()
 
     @admin.display(boolean=True, description="live")
     def is_live(self, guide: Guide) -> bool:
@@ -89,3 +102,30 @@ class GuideAdmin(admin.ModelAdmin):
         for guide in queryset:
             guide.unpublish()
         self.message_user(request, f"Moved {len(queryset)} guide(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """The fixed pages linked from every page's footer: editors change their text, never the set of pages."""
+
+    list_display = ["title", "view_link", "updated_at"]
+    fields = ["title", "description", "body", "updated_at"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 30, "class": "vLargeTextField"})}}
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SitePage | None = None) -> bool:
+        return False
+
+    def get_form(self, request: HttpRequest, obj: SitePage | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "body" in form.base_fields:
+            form.base_fields["body"].help_text = f"{MARKDOWN_HELP} {SitePage._meta.get_field('body').help_text}"
+        return form
+
+    @admin.display(description="on the site")
+    def view_link(self, page: SitePage) -> str:
+        url = page.get_absolute_url()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)

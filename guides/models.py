@@ -4,6 +4,7 @@ import math
 from dataclasses import asdict
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
-from guides.rendering import render_markdown
+from guides.rendering import RenderedBody, render_markdown
 
 WORDS_PER_MINUTE = 200
 
@@ -208,3 +209,47 @@ def _either(names: list[str]) -> str:
 def _in_a_sentence(name: str) -> str:
     """ "Treatment-resistant depression" as it reads mid-sentence; "PTSD" and "OCD" stay as they are."""
     return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+class SitePage(models.Model):
+    """One of the pages every health site owes its readers (about, privacy, terms...), its text kept by editors.
+
+    The set of pages is fixed (a migration makes them and the footer links to each), so editors change
+    their text but cannot add or delete one. In the body, {inquiry_retention_days} and {contact_email}
+    are filled in from the settings, so the privacy policy never disagrees with what the site does.
+    """
+
+    class Slug(models.TextChoices):
+        ABOUT = "about", "About"
+        HOW_WE_VERIFY = "how-we-verify", "How we verify listings"
+        EDITORIAL_POLICY = "editorial-policy", "Editorial policy"
+        PRIVACY = "privacy", "Privacy policy"
+        TERMS = "terms", "Terms of use"
+        CONTACT = "contact", "Contact"
+
+    slug = models.SlugField(max_length=40, unique=True, choices=Slug.choices)
+    title = models.CharField(max_length=120)
+    description = models.CharField(
+        max_length=300, help_text="One or two sentences; shown to search engines and in link previews."
+    )
+    body = models.TextField(
+        help_text=(
+            "Markdown. Write {inquiry_retention_days} for the number of days patient messages are kept and "
+            "{contact_email} for the site's contact address; both are filled in from the site's settings."
+        )
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"pages:{self.slug}")
+
+    def render(self) -> RenderedBody:
+        """The body with the settings filled in, as sanitised HTML with its table of contents."""
+        text = self.body.replace("{inquiry_retention_days}", str(settings.INQUIRY_RETENTION_DAYS))
+        return render_markdown(text.replace("{contact_email}", settings.CONTACT_EMAIL))

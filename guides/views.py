@@ -16,7 +16,7 @@ from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.models import Clinic, Condition, TreatmentType
 from clinics.places import Location
 from guides.forms import NEAR_MAX_LENGTH, NearForm, SpravatoSelfCheckForm
-from guides.models import Guide, Topic
+from guides.models import Guide, SitePage, Topic
 
 GUIDES_PER_PAGE = 12
 RELATED_CLINICS = 6
@@ -176,3 +176,9 @@ def _squared_distance_from(place: Location):
     north_south = F("latitude") - place.latitude
     east_west = (F("longitude") - place.longitude) * east_west_scale
     return north_south * north_south + east_west * east_west
+
+
+def site_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """About, privacy, terms and the other fixed pages, with the text editors keep in the admin."""
+    page = get_object_or_404(SitePage, slug=slug)
+    return render(request, "guides/site_page.html", {"page": page, "body": page.render()})

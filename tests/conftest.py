@@ -54,10 +54,15 @@ def reference_data(transactional_db):
     from django.contrib.auth.models import Group, Permission
 
     import_module("clinics.migrations.0002_reference_data").load(apps, None)
+    import_module("guides.migrations.0003_starter_site_pages").create_site_pages(apps, None)
     granted = [
         codename
-        for migration in ["0006_staff_editors_group", "0010_editors_view_invitations"]
+        for migration in ["0006_staff_editors_group", "0010_editors_view_invitations", "0015_editors_review_reports"]
         for codename in import_module(f"clinics.migrations.{migration}").EDITOR_PERMISSIONS
     ]
+    granted_in_guides = import_module("guides.migrations.0004_editors_write_guides_and_pages").EDITOR_PERMISSIONS
     editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.set(Permission.objects.filter(content_type__app_label="clinics", codename__in=granted))
+    editors.permissions.set(
+        Permission.objects.filter(content_type__app_label="clinics", codename__in=granted)
+        | Permission.objects.filter(content_type__app_label="guides", codename__in=granted_in_guides)
+    )

@@ -56,6 +56,7 @@ PAGES = {
     "guide": ("/guides/what-to-expect/", ["near"]),
     "guide feed": ("/guides/feed.xml", []),
     "Spravato self-check": ("/guides/self-check/spravato/", ["adult", "where", "insurance"]),
+    "site page": ("/privacy/", []),
     "sitemap": ("/sitemap.xml", ["p"]),
     "sitemap section": ("/sitemap-clinics.xml", ["p"]),
     "robots": ("/robots.txt", []),

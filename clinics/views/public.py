@@ -18,11 +18,18 @@ from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(page_for_everyone(request, "clinics/home.html", lambda: cached("home-page", _home_data)))
+    return HttpResponse(
+        page_for_everyone(
+            request,
+            "clinics/home.html",
+            lambda: cached("home-page", _home_data, depends_on=(LISTINGS, GUIDES)),
+            depends_on=(LISTINGS, GUIDES),
+        )
+    )
 
 
 def _home_data() -> dict:
-    """Treatments, conditions and clinics per state: one GROUP BY over every listing, so cached."""
+    """Treatments, conditions and clinics per state (one GROUP BY over every listing, so cached)."""
     states = Clinic.objects.published().values("state").annotate(count=Count("pk")).order_by()
     return {
         "treatment_types": list(TreatmentType.objects.all()),

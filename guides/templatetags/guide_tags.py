@@ -24,6 +24,12 @@ def ld_json(data: dict) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308
 
 
+@register.simple_tag
+def newest_guides(count: int) -> list[Guide]:
+    """The newest published guides, for pages of `clinics` such as the home page."""
+    return list(Guide.objects.published()[:count])
+
+
 @register.inclusion_tag("includes/related_guides.html")
 def related_guides(topics: TreatmentType | Condition | Iterable[TreatmentType | Condition], heading: str = "") -> dict:
     """Published guides about a treatment type or condition, or any of several (a clinic's): how pages of

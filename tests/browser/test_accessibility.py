@@ -106,6 +106,12 @@ PUBLIC_PAGES = {
     "password reset": lambda clinics: "/accounts/password/reset/",
     "inquiry": lambda clinics: clinics[0].get_absolute_url() + "inquiry/",
     "report": lambda clinics: clinics[0].get_absolute_url() + "report/",
+    "about": lambda clinics: "/about/",
+    "how we verify listings": lambda clinics: "/how-we-verify/",
+    "editorial policy": lambda clinics: "/editorial-policy/",
+    "privacy policy": lambda clinics: "/privacy/",
+    "terms of use": lambda clinics: "/terms/",
+    "contact": lambda clinics: "/contact/",
 }
 
 

@@ -1,11 +1,10 @@
 """An editor writes a guide in the admin, previews it, publishes it; a patient can then read it."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from guides.models import Guide
 from tests.factories import make_clinic
-from tests.staff_factories import make_verified_user
+from tests.staff_factories import make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,8 +13,7 @@ PASSWORD = "a-long-test-password"
 
 def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_reads(live_server, browser, page):
     make_clinic(name="Lantern IV Clinic", treatments={"iv-infusion": (450, 600)})
-    editor = make_verified_user(email="writer@directory.example", is_staff=True, password=PASSWORD)
-    editor.user_permissions.set(Permission.objects.filter(content_type__app_label="guides"))
+    make_editor(email="writer@directory.example", password=PASSWORD)  # the Editors group, as editors really are
     page.goto("/admin/login/")  # sends editors to the site's own sign-in, then back
     page.get_by_label("Email").fill("writer@directory.example")
     page.get_by_label("Password").fill(PASSWORD)

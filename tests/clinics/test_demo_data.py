@@ -5,6 +5,7 @@ import zipcodes
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from clinics.models import Clinic, ClinicTreatment, Place
 
@@ -94,7 +95,6 @@ def test_seed_demo_gives_the_editor_a_random_password_not_a_fixed_one(places, ca
     call_command("seed_demo", clinics=1)
     output = capsys.readouterr().out
     editor = get_user_model().objects.get(username="editor")
-    assert editor.is_superuser
     password = output.split("password '")[1].split("'")[0]
     assert len(password) >= 12 and editor.check_password(password)
 
@@ -109,6 +109,24 @@ def test_the_demo_editor_signs_in_by_e_mail_and_reaches_the_admin(places, client
     )
     assert response.url == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_editor_is_in_the_editors_group_not_a_superuser(places, client):
+    call_command("seed_demo", clinics=1, stdout=StringIO())
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.is_staff and not editor.is_superuser
+    assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+    client.force_login(editor)
+    for name in [
+        "clinics_changerequest_changelist",
+        "clinics_claim_changelist",
+        "clinics_listingreport_changelist",
+        "clinics_clinic_changelist",
+        "guides_guide_add",
+        "guides_sitepage_changelist",
+    ]:
+        assert client.get(reverse(f"admin:{name}")).status_code == 200, name
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
 
 
 def test_seed_demo_asks_for_places_first():

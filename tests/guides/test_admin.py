@@ -1,4 +1,5 @@
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -105,3 +106,24 @@ def test_staff_without_guide_permissions_cannot_open_the_guide_admin(client):
     client.force_login(make_user(is_staff=True))
 
     assert client.get(CHANGELIST).status_code == 403
+
+
+def test_the_guide_list_shows_a_scheduled_guide_as_scheduled_for_its_time_not_published(editor_client):
+    publish_at = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)  # 9:00 AM in Chicago, the server's time zone
+    make_guide(title="Scheduled guide", publish_at=publish_at)
+    make_guide(title="Live guide")
+    rows = {
+        row[0]: row[1]
+        for row in re.findall(
+            r'<th class="field-title"><a [^>]*>([^<]+)</a></th><td class="field-state">([^<]+)</td>',
+            editor_client.get(CHANGELIST).content.decode(),
+        )
+    }
+    assert rows == {"Scheduled guide": "Scheduled for Mar 4, 2030, 9:00 AM CST", "Live guide": "Published"}
+
+
+def test_the_preview_of_a_scheduled_guide_gives_its_time_without_a_doubled_period(editor_client):
+    guide = make_guide(title="Scheduled guide", publish_at=datetime(2030, 3, 4, 15, 0, tzinfo=UTC))
+    html = editor_client.get(guide.get_absolute_url()).content.decode()
+    assert "this guide is <strong>scheduled for Mar 4, 2030, 9:00 AM CST</strong>. Only staff can see it." in html
+    assert ".." not in html[html.index("guide__preview") :][:300]

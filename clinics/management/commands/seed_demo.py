@@ -7,6 +7,7 @@ from datetime import timedelta
 import zipcodes
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -219,7 +220,8 @@ class Command(BaseCommand):
         self._ensure_editor()
 
     def _ensure_editor(self) -> None:
-        """A superuser for the admin, with a fresh random password - never a fixed one.
+        """A staff member in the Editors group (not a superuser, so the demo shows an editor's real
+        permissions), with a fresh random password - never a fixed one.
 
         Editors sign in at /accounts/login/ by e-mail like everyone, so the address is verified.
         """
@@ -229,8 +231,9 @@ class Command(BaseCommand):
             message = f"Demo editor account {editor.email} exists (manage.py changepassword editor to reset)."
         else:
             password = secrets.token_urlsafe(12)
-            editor = user_model.objects.create_superuser("editor", DEMO_EDITOR_EMAIL, password)
+            editor = user_model.objects.create_user("editor", DEMO_EDITOR_EMAIL, password, is_staff=True)
             message = f"Demo editor account: {DEMO_EDITOR_EMAIL}, password '{password}' (sign in at /admin/)."
+        editor.groups.add(Group.objects.get(name="Editors"))
         EmailAddress.objects.get_or_create(
             user=editor, email=editor.email, defaults={"verified": True, "primary": True}
         )
