@@ -4,7 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
-from clinics.outbox import email_queue
+from directory.outbox import email_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -289,7 +289,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Patient inquiries are health information: kept only this long, then purged.
 INQUIRY_RETENTION_DAYS = env_int("INQUIRY_RETENTION_DAYS", 180)
 INQUIRY_MAX_DELIVERY_ATTEMPTS = 8
-# Notifications and account e-mails waiting in the outbox (clinics/outbox.py) are retried this often.
+# Notifications and account e-mails waiting in the outbox (directory/outbox.py) are retried this often.
 EMAIL_MAX_DELIVERY_ATTEMPTS = 8
 RATE_LIMITS = {
     # scope: (attempts, per seconds)

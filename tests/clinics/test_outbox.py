@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from clinics import services
 from clinics.models import ChangeRequest, Claim, QueuedEmail
-from clinics.outbox import queued_emails_send_pending
+from directory.outbox import queued_emails_send_pending
 from tests.staff_factories import listing_post_data, make_verified_user
 
 pytestmark = pytest.mark.django_db
