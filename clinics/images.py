@@ -1,12 +1,11 @@
 """Clinic logos and photos: decoded within the site's limits, re-encoded in two renditions."""
 
-import io
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from directory.images import decode_upload
+from directory.images import decode_upload, encode_image
 
 LARGE_SIZE = (1600, 1600)
 THUMBNAIL_SIZE = (400, 400)
@@ -23,11 +22,7 @@ class Renditions:
 
 
 def _encode(image: Image.Image, size: tuple[int, int]) -> ContentFile:
-    copy = image.copy()
-    copy.thumbnail(size, Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    copy.save(buffer, OUTPUT_FORMAT, quality=OUTPUT_QUALITY)  # no exif= argument: no metadata is written
-    return ContentFile(buffer.getvalue())
+    return ContentFile(encode_image(image, image_format=OUTPUT_FORMAT, max_size=size, quality=OUTPUT_QUALITY))
 
 
 def process_upload(upload) -> Renditions:

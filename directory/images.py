@@ -1,9 +1,11 @@
-"""The one rule for every upload: decoded by Pillow within limits, or refused with a form error.
+"""The one rule for every upload: decoded by Pillow within limits, or refused with a form error,
+then re-encoded from its pixels alone.
 
-Callers re-encode the decoded pixels, so nothing of the uploaded file is kept: EXIF (GPS position,
-camera serial), comments, and anything hidden after the image data are gone.
+Nothing of the uploaded file is kept: EXIF (GPS position, camera serial), XMP, ICC profiles,
+JPEG comments, and anything hidden after the image data are gone.
 """
 
+import io
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -48,3 +50,13 @@ def decode_upload(upload) -> Image.Image:
         raise ValidationError(
             "This image is damaged or incomplete. Upload a JPEG, PNG or WebP image.", code="image_invalid"
         ) from None
+
+
+def encode_image(image: Image.Image, *, image_format: str, max_size: tuple[int, int], quality: int, **options) -> bytes:
+    """A new file of the decoded pixels, scaled down to fit `max_size`, with no metadata at all."""
+    copy = image.copy()
+    copy.info = {}  # Pillow writes a comment, ICC profile or XMP it finds here into the new file
+    copy.thumbnail(max_size, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    copy.save(buffer, image_format, quality=quality, **options)
+    return buffer.getvalue()
