@@ -149,7 +149,11 @@ class PhotosForm(forms.Form):
         return self._process("logo", upload) if upload else None
 
     def clean_new_photos(self) -> list[Renditions]:
-        processed = (self._process("new_photos", upload) for upload in self.cleaned_data.get("new_photos") or [])
+        uploads = self.cleaned_data.get("new_photos") or []
+        # Counted before anything is decoded: each picture can take a second or more to process.
+        if len(self.cleaned_data.get("keep_photos") or []) + len(uploads) > ClinicPhoto.MAX_PHOTOS:
+            raise forms.ValidationError(f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
+        processed = (self._process("new_photos", upload) for upload in uploads)
         return [renditions for renditions in processed if renditions]
 
     def _process(self, field: str, upload) -> Renditions | None:
@@ -172,13 +176,6 @@ class PhotosForm(forms.Form):
         """Show each failed upload as an error on its field (when there is nothing else to save)."""
         for field, message in self.failed_uploads:
             self.add_error(field, message)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        total = len(cleaned.get("keep_photos") or []) + len(cleaned.get("new_photos") or [])
-        if total > ClinicPhoto.MAX_PHOTOS:
-            self.add_error("new_photos", f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
-        return cleaned
 
     def proposal(self) -> dict[str, Any]:
         """The kept logo and photos; new uploads are added by the service that saves them."""

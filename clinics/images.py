@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from directory.images import decode_upload, encode_image
+from directory.images import decode_upload, encode_image, scale_down
 
 LARGE_SIZE = (1600, 1600)
 THUMBNAIL_SIZE = (400, 400)
@@ -21,16 +21,17 @@ class Renditions:
     height: int
 
 
-def _encode(image: Image.Image, size: tuple[int, int]) -> ContentFile:
-    return ContentFile(encode_image(image, image_format=OUTPUT_FORMAT, max_size=size, quality=OUTPUT_QUALITY))
+def _encode(image: Image.Image) -> ContentFile:
+    return ContentFile(encode_image(image, image_format=OUTPUT_FORMAT, quality=OUTPUT_QUALITY))
 
 
 def process_upload(upload) -> Renditions:
     """Large and thumbnail WebP renditions of an upload, or ValidationError."""
-    image = decode_upload(upload)
+    image = decode_upload(upload, fit=LARGE_SIZE)
+    large = scale_down(image, LARGE_SIZE)
     return Renditions(
-        large=_encode(image, LARGE_SIZE),
-        thumbnail=_encode(image, THUMBNAIL_SIZE),
+        large=_encode(large),
+        thumbnail=_encode(scale_down(large, THUMBNAIL_SIZE)),  # from the large one: far fewer pixels to read
         width=image.width,
         height=image.height,
     )

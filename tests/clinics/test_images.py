@@ -202,6 +202,27 @@ def test_a_listing_has_at_most_eight_photos(owner_client, clinic):
     assert not ClinicPhoto.objects.exists()
 
 
+def test_too_many_photos_are_refused_before_any_is_decoded(owner_client, clinic, monkeypatch):
+    decoded = []
+    monkeypatch.setattr("clinics.forms.process_upload", lambda upload: decoded.append(upload) or process_upload(upload))
+
+    response = _edit(owner_client, clinic, {"new_photos": [upload(jpeg_with_gps((40, 30))) for _ in range(20)]})
+
+    assert response.status_code == 200
+    assert b"at most 8 photos" in response.content
+    assert decoded == []
+
+
+def test_a_maximal_edit_of_a_logo_and_eight_photos_is_accepted(owner_client, clinic):
+    photos = [upload(jpeg_with_gps((40 + n, 30))) for n in range(ClinicPhoto.MAX_PHOTOS)]
+
+    response = _edit(owner_client, clinic, {"logo": upload(jpeg_with_gps((50, 50))), "new_photos": photos})
+
+    assert response.status_code == 302
+    assert ClinicPhoto.objects.filter(kind=ClinicPhoto.Kind.PHOTO).count() == ClinicPhoto.MAX_PHOTOS
+    assert ClinicPhoto.objects.filter(kind=ClinicPhoto.Kind.LOGO).count() == 1
+
+
 def test_a_member_removes_a_public_photo_by_unticking_it(owner_client, clinic, editor):
     _edit(owner_client, clinic, {"new_photos": [upload(jpeg_with_gps()), upload(jpeg_with_gps())]})
     services.change_request_approve(change=ChangeRequest.objects.get(), editor=editor)
