@@ -21,6 +21,7 @@ from clinics.models import (
     Place,
     TreatmentType,
 )
+from directory.images import MAX_UPLOAD_BYTES
 
 BASE_SALT = "clinics.edit-base"
 BASE_MAX_AGE = 60 * 60 * 24  # an edit form left open for more than a day starts again
@@ -122,6 +123,9 @@ class PhotoChoiceField(forms.ModelMultipleChoiceField):
 
 class PhotosForm(forms.Form):
     """The logo and up to eight photos: uploads are checked and re-encoded here, published on approval."""
+
+    # The largest edit: a new logo and eight photos at the size limit, with the rest of the form.
+    MAX_REQUEST_BYTES = (1 + ClinicPhoto.MAX_PHOTOS) * MAX_UPLOAD_BYTES + 1024 * 1024
 
     logo = forms.FileField(
         required=False, label="New logo", help_text="JPEG, PNG or WebP, up to 10 MB.", widget=forms.FileInput
