@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinics.models import Clinic, Inquiry
+from directory.outbox import after_response, mail_can_be_sent
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,8 @@ logger = logging.getLogger(__name__)
 def inquiry_create(
     *, clinic: Clinic, name: str, email: str, phone: str, message: str, submission_token: uuid.UUID
 ) -> Inquiry:
-    """Store an inquiry (once per form token), then try to e-mail it after the commit."""
+    """Store an inquiry (once per form token), then e-mail it once it is committed and the patient
+    has their answer: a slow mail server never holds up the page."""
     inquiry = Inquiry(
         clinic=clinic,
         name=name,
@@ -37,12 +39,15 @@ def inquiry_create(
         # The same form was submitted twice: the first submission is the inquiry.
         return Inquiry.objects.get(submission_token=submission_token, clinic=clinic)
     if inquiry.delivery == Inquiry.Delivery.PENDING:
-        transaction.on_commit(lambda: inquiry_deliver(inquiry=inquiry))
+        transaction.on_commit(lambda: after_response(lambda: inquiry_deliver(inquiry=inquiry)))
     return inquiry
 
 
 def inquiry_deliver(*, inquiry: Inquiry) -> bool:
     """E-mail one inquiry to its clinic; on failure it stays pending for the retry command."""
+    if not mail_can_be_sent():
+        logger.warning("Inquiry %s waits: no mail server is configured", inquiry.pk)
+        return False
     inquiry.delivery_attempts += 1
     try:
         EmailMessage(

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "directory",
     "clinics",
     "guides",
 ]
@@ -219,13 +220,18 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console in development, sent by SMTP when EMAIL_HOST is set.
+# E-mail: sent by SMTP when EMAIL_HOST is set, else printed to the console in development. With
+# DEBUG off and no mail server nothing is sent or printed: mail waits in the outbox (directory/
+# outbox.py) and `check --deploy` fails (directory/checks.py), so inquiries never reach the log.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.dummy.EmailBackend",
 )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a mail server that never answers cannot hold a worker
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
