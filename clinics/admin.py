@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
 from clinics.forms import ReviewReasonForm
+from clinics.inquiries import inquiries_release
 from clinics.models import (
     ChangeRequest,
     Claim,
@@ -311,7 +312,11 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Inquiry)
 class InquiryAdmin(admin.ModelAdmin):
-    """Delivery status only: the message itself is for the clinic, not for the directory's staff."""
+    """Delivery status only: the message itself is for the clinic, not for the directory's staff.
+
+    Inquiries past a clinic's hourly limit are held here; an editor releases them to the clinic
+    or, for a flood of junk, deletes them.
+    """
 
     list_display = ["pk", "clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
     list_filter = ["delivery"]
@@ -320,12 +325,21 @@ class InquiryAdmin(admin.ModelAdmin):
     fields = ["clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
     readonly_fields = fields
     show_full_result_count = False
+    actions = ["release"]
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("clinics.review_inquiry")
+
+    @admin.action(description="Release the selected held inquiries to their clinics", permissions=["review"])
+    def release(self, request, queryset) -> None:
+        count = inquiries_release(inquiries=queryset)
+        self.message_user(request, f"{count} held inquiries released to their clinics.", messages.SUCCESS)
 
 
 @admin.register(QueuedEmail)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,10 +18,17 @@ logger = logging.getLogger(__name__)
 
 
 def inquiry_create(
-    *, clinic: Clinic, name: str, email: str, phone: str, message: str, submission_token: uuid.UUID
+    *,
+    clinic: Clinic,
+    name: str,
+    email: str,
+    phone: str,
+    message: str,
+    submission_token: uuid.UUID,
+    held: bool = False,
 ) -> Inquiry:
     """Store an inquiry (once per form token), then e-mail it once it is committed and the patient
-    has their answer: a slow mail server never holds up the page."""
+    has their answer: a slow mail server never holds up the page. A `held` one waits for an editor."""
     inquiry = Inquiry(
         clinic=clinic,
         name=name,
@@ -29,7 +37,11 @@ def inquiry_create(
         message=message,
         consent=True,
         submission_token=submission_token,
-        delivery=Inquiry.Delivery.PENDING if clinic.email else Inquiry.Delivery.NO_ADDRESS,
+        delivery=Inquiry.Delivery.HELD
+        if held
+        else Inquiry.Delivery.PENDING
+        if clinic.email
+        else Inquiry.Delivery.NO_ADDRESS,
     )
     inquiry.full_clean(exclude=["submission_token"])
     try:
@@ -67,6 +79,18 @@ def inquiry_deliver(*, inquiry: Inquiry) -> bool:
     inquiry.delivered_at = timezone.now()
     inquiry.save(update_fields=["delivery_attempts", "delivery", "delivered_at"])
     return True
+
+
+def inquiries_release(*, inquiries: QuerySet) -> int:
+    """Let inquiries held for review go on to their clinics; returns how many."""
+    released = 0
+    for inquiry in inquiries.filter(delivery=Inquiry.Delivery.HELD).select_related("clinic"):
+        inquiry.delivery = Inquiry.Delivery.PENDING if inquiry.clinic.email else Inquiry.Delivery.NO_ADDRESS
+        inquiry.save(update_fields=["delivery"])
+        if inquiry.delivery == Inquiry.Delivery.PENDING:
+            transaction.on_commit(lambda inquiry=inquiry: after_response(lambda: inquiry_deliver(inquiry=inquiry)))
+        released += 1
+    return released
 
 
 def inquiries_deliver_pending() -> tuple[int, int]:

@@ -13,8 +13,10 @@ INQUIRY_MESSAGE_MAX_LENGTH = 2000
 
 class InquiryQuerySet(models.QuerySet):
     def visible_to(self, user) -> "InquiryQuerySet":
-        """Inquiries to clinics the user is a member of."""
-        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk"))
+        """Inquiries to clinics the user is a member of, except those held for an editor's review."""
+        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk")).exclude(
+            delivery=Inquiry.Delivery.HELD
+        )
 
 
 class Inquiry(models.Model):
@@ -25,6 +27,8 @@ class Inquiry(models.Model):
         SENT = "sent", "Sent by e-mail"
         FAILED = "failed", "Gave up after several tries"
         NO_ADDRESS = "no_address", "Clinic has no e-mail address; dashboard only"
+        # Past the per-clinic limit (a flood from many addresses): an editor releases or deletes them.
+        HELD = "held", "Held for review"
 
     MESSAGE_MAX_LENGTH = INQUIRY_MESSAGE_MAX_LENGTH
 
@@ -47,6 +51,7 @@ class Inquiry(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "inquiries"
+        permissions = [("review_inquiry", "Can release inquiries held for review")]
         indexes = [models.Index(fields=["clinic", "-created_at"], name="inquiry_clinic_newest")]
         constraints = [
             models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="inquiry_has_contact"),
