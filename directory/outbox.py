@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.signals import request_finished, request_started
 from django.utils import timezone
 
-from clinics.models import QueuedEmail
+from directory.models import QueuedEmail
 
 logger = logging.getLogger(__name__)
 

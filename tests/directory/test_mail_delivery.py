@@ -11,7 +11,8 @@ from django.core.checks import run_checks
 from django.core.mail import get_connection
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
-from clinics.models import Inquiry, QueuedEmail
+from clinics.models import Inquiry
+from directory.models import QueuedEmail
 from tests.factories import make_clinic
 
 MARKER = "MARKER-2c9e-private-health-detail"
