@@ -157,3 +157,21 @@ def test_it_renders_the_body_once_when_saved_not_on_every_request():
 
     assert guide.body_html.startswith('<h2 id="hello">Hello</h2>')
     assert guide.toc == [{"level": 2, "anchor": "hello", "text": "Hello"}]
+
+
+@pytest.mark.django_db
+def test_guides_stored_before_ids_were_checked_are_rendered_again_by_a_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from guides.models import Guide
+
+    guide = make_guide(body='<h2 id="main">Written in HTML</h2>\n\n## Costs')
+    Guide.objects.filter(pk=guide.pk).update(body_html='<h2 id="main">Written in HTML</h2>')
+
+    import_module("guides.migrations.0002_render_bodies_without_foreign_ids").render_again(apps, None)
+
+    guide.refresh_from_db()
+    assert 'id="main"' not in guide.body_html
+    assert 'id="costs"' in guide.body_html
