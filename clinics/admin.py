@@ -338,7 +338,11 @@ class InquiryAdmin(admin.ModelAdmin):
     @admin.action(description="Release the selected held inquiries to their clinics", permissions=["review"])
     def release(self, request, queryset) -> None:
         count = inquiries_release(inquiries=queryset)
-        self.message_user(request, f"{count} held inquiries released to their clinics.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{count} held inquiries released; they go out with the next send_queued_mail run.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ListingReport)

@@ -29,6 +29,12 @@ def inquiry_create(
 ) -> Inquiry:
     """Store an inquiry (once per form token), then e-mail it once it is committed and the patient
     has their answer: a slow mail server never holds up the page. A `held` one waits for an editor."""
+    if held:
+        delivery = Inquiry.Delivery.HELD
+    elif clinic.email:
+        delivery = Inquiry.Delivery.PENDING
+    else:
+        delivery = Inquiry.Delivery.NO_ADDRESS
     inquiry = Inquiry(
         clinic=clinic,
         name=name,
@@ -37,11 +43,7 @@ def inquiry_create(
         message=message,
         consent=True,
         submission_token=submission_token,
-        delivery=Inquiry.Delivery.HELD
-        if held
-        else Inquiry.Delivery.PENDING
-        if clinic.email
-        else Inquiry.Delivery.NO_ADDRESS,
+        delivery=delivery,
     )
     inquiry.full_clean(exclude=["submission_token"])
     try:
@@ -82,15 +84,10 @@ def inquiry_deliver(*, inquiry: Inquiry) -> bool:
 
 
 def inquiries_release(*, inquiries: QuerySet) -> int:
-    """Let inquiries held for review go on to their clinics; returns how many."""
-    released = 0
-    for inquiry in inquiries.filter(delivery=Inquiry.Delivery.HELD).select_related("clinic"):
-        inquiry.delivery = Inquiry.Delivery.PENDING if inquiry.clinic.email else Inquiry.Delivery.NO_ADDRESS
-        inquiry.save(update_fields=["delivery"])
-        if inquiry.delivery == Inquiry.Delivery.PENDING:
-            transaction.on_commit(lambda inquiry=inquiry: after_response(lambda: inquiry_deliver(inquiry=inquiry)))
-        released += 1
-    return released
+    """Let inquiries held for review go on to their clinics with the next retry run; returns how many."""
+    held = inquiries.filter(delivery=Inquiry.Delivery.HELD)
+    to_inbox_only = held.filter(clinic__email="").update(delivery=Inquiry.Delivery.NO_ADDRESS)
+    return to_inbox_only + held.update(delivery=Inquiry.Delivery.PENDING)
 
 
 def inquiries_deliver_pending() -> tuple[int, int]:
