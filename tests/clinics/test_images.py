@@ -62,6 +62,18 @@ def test_a_jpeg_with_gps_is_re_encoded_without_any_metadata():
     assert max(thumbnail.size) == 400
 
 
+def test_a_jpeg_comment_and_icc_profile_are_not_kept():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(buffer, "JPEG", comment=b"Taken at 12 Example Lane", icc_profile=b"not-our-profile")
+
+    renditions = process_upload(upload(buffer.getvalue()))
+
+    for rendition in (renditions.large, renditions.thumbnail):
+        stored = rendition.open().read()
+        assert b"12 Example Lane" not in stored
+        assert b"not-our-profile" not in stored
+
+
 def test_a_large_image_is_scaled_down_for_the_large_rendition():
     renditions = process_upload(upload(jpeg_with_gps(size=(4000, 3000))))
     assert Image.open(io.BytesIO(renditions.large.read())).size == (1600, 1200)
