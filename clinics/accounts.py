@@ -7,8 +7,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 
-from clinics.outbox import email_queue
 from directory.context_processors import SITE_NAME
+from directory.outbox import email_queue
 
 # The links allauth puts in its e-mails, built from the host the request came to.
 LINKS_IN_EMAILS = ("activate_url", "password_reset_url", "signup_url")

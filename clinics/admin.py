@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
 from clinics.forms import OfferAdminForm, ReviewReasonForm
+from clinics.inquiries import inquiries_release
 from clinics.models import (
     ChangeRequest,
     Claim,
@@ -25,7 +26,6 @@ from clinics.models import (
     ListingReport,
     Membership,
     Place,
-    QueuedEmail,
     TreatmentType,
 )
 
@@ -319,7 +319,11 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Inquiry)
 class InquiryAdmin(admin.ModelAdmin):
-    """Delivery status only: the message itself is for the clinic, not for the directory's staff."""
+    """Delivery status only: the message itself is for the clinic, not for the directory's staff.
+
+    Inquiries past a clinic's hourly limit are held here; an editor releases them to the clinic
+    or, for a flood of junk, deletes them.
+    """
 
     list_display = ["pk", "clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
     list_filter = ["delivery"]
@@ -328,6 +332,7 @@ class InquiryAdmin(admin.ModelAdmin):
     fields = ["clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
     readonly_fields = fields
     show_full_result_count = False
+    actions = ["release"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -335,27 +340,17 @@ class InquiryAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("clinics.review_inquiry")
 
-@admin.register(QueuedEmail)
-class QueuedEmailAdmin(admin.ModelAdmin):
-    """E-mails waiting in the outbox. Bodies stay hidden: they can hold sign-in and reset links."""
-
-    list_display = ["subject", "created_at", "status", "attempts", "last_attempt_at"]
-    list_filter = ["status"]
-    fields = ["to", "subject", "created_at", "status", "attempts", "last_attempt_at"]
-    readonly_fields = fields
-    actions = ["try_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.action(description="Try the selected e-mails again at the next send_queued_mail run")
-    def try_again(self, request, queryset) -> None:
-        count = queryset.update(status=QueuedEmail.Status.PENDING, attempts=0)
-        self.message_user(request, f"{count} e-mails will be tried again.", messages.SUCCESS)
+    @admin.action(description="Release the selected held inquiries to their clinics", permissions=["review"])
+    def release(self, request, queryset) -> None:
+        count = inquiries_release(inquiries=queryset)
+        self.message_user(
+            request,
+            f"{count} held inquiries released; they go out with the next send_queued_mail run.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ListingReport)

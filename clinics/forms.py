@@ -22,6 +22,7 @@ from clinics.models import (
     Place,
     TreatmentType,
 )
+from directory.images import MAX_UPLOAD_BYTES
 
 BASE_SALT = "clinics.edit-base"
 BASE_MAX_AGE = 60 * 60 * 24  # an edit form left open for more than a day starts again
@@ -118,6 +119,9 @@ class PhotoChoiceField(forms.ModelMultipleChoiceField):
 class PhotosForm(forms.Form):
     """The logo and up to eight photos: uploads are checked and re-encoded here, published on approval."""
 
+    # The largest edit: a new logo and eight photos at the size limit, with the rest of the form.
+    MAX_REQUEST_BYTES = (1 + ClinicPhoto.MAX_PHOTOS) * MAX_UPLOAD_BYTES + 1024 * 1024
+
     logo = forms.FileField(
         required=False, label="New logo", help_text="JPEG, PNG or WebP, up to 10 MB.", widget=forms.FileInput
     )
@@ -144,7 +148,11 @@ class PhotosForm(forms.Form):
         return self._process("logo", upload) if upload else None
 
     def clean_new_photos(self) -> list[Renditions]:
-        processed = (self._process("new_photos", upload) for upload in self.cleaned_data.get("new_photos") or [])
+        uploads = self.cleaned_data.get("new_photos") or []
+        # Counted before anything is decoded: each picture can take a second or more to process.
+        if len(self.cleaned_data.get("keep_photos") or []) + len(uploads) > ClinicPhoto.MAX_PHOTOS:
+            raise forms.ValidationError(f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
+        processed = (self._process("new_photos", upload) for upload in uploads)
         return [renditions for renditions in processed if renditions]
 
     def _process(self, field: str, upload) -> Renditions | None:
@@ -167,13 +175,6 @@ class PhotosForm(forms.Form):
         """Show each failed upload as an error on its field (when there is nothing else to save)."""
         for field, message in self.failed_uploads:
             self.add_error(field, message)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        total = len(cleaned.get("keep_photos") or []) + len(cleaned.get("new_photos") or [])
-        if total > ClinicPhoto.MAX_PHOTOS:
-            self.add_error("new_photos", f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
-        return cleaned
 
     def proposal(self) -> dict[str, Any]:
         """The kept logo and photos; new uploads are added by the service that saves them."""

@@ -1,6 +1,5 @@
 """Clinic logos and photos: decoded within the site's limits, re-encoded in two renditions, and who may see them."""
 
-import io
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -8,7 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from PIL import Image
 
-from directory.images import decode_upload
+from directory.images import decode_upload, encode_image, scale_down
 from directory.media import Visibility
 
 LARGE_SIZE = (1600, 1600)
@@ -25,20 +24,17 @@ class Renditions:
     height: int
 
 
-def _encode(image: Image.Image, size: tuple[int, int]) -> ContentFile:
-    copy = image.copy()
-    copy.thumbnail(size, Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    copy.save(buffer, OUTPUT_FORMAT, quality=OUTPUT_QUALITY)  # no exif= argument: no metadata is written
-    return ContentFile(buffer.getvalue())
+def _encode(image: Image.Image) -> ContentFile:
+    return ContentFile(encode_image(image, image_format=OUTPUT_FORMAT, quality=OUTPUT_QUALITY))
 
 
 def process_upload(upload) -> Renditions:
     """Large and thumbnail WebP renditions of an upload, or ValidationError."""
-    image = decode_upload(upload)
+    image = decode_upload(upload, fit=LARGE_SIZE)
+    large = scale_down(image, LARGE_SIZE)
     return Renditions(
-        large=_encode(image, LARGE_SIZE),
-        thumbnail=_encode(image, THUMBNAIL_SIZE),
+        large=_encode(large),
+        thumbnail=_encode(scale_down(large, THUMBNAIL_SIZE)),  # from the large one: far fewer pixels to read
         width=image.width,
         height=image.height,
     )

@@ -7,18 +7,34 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinics.models import Clinic, Inquiry
+from directory.outbox import after_response, mail_can_be_sent
 
 logger = logging.getLogger(__name__)
 
 
 def inquiry_create(
-    *, clinic: Clinic, name: str, email: str, phone: str, message: str, submission_token: uuid.UUID
+    *,
+    clinic: Clinic,
+    name: str,
+    email: str,
+    phone: str,
+    message: str,
+    submission_token: uuid.UUID,
+    held: bool = False,
 ) -> Inquiry:
-    """Store an inquiry (once per form token), then try to e-mail it after the commit."""
+    """Store an inquiry (once per form token), then e-mail it once it is committed and the patient
+    has their answer: a slow mail server never holds up the page. A `held` one waits for an editor."""
+    if held:
+        delivery = Inquiry.Delivery.HELD
+    elif clinic.email:
+        delivery = Inquiry.Delivery.PENDING
+    else:
+        delivery = Inquiry.Delivery.NO_ADDRESS
     inquiry = Inquiry(
         clinic=clinic,
         name=name,
@@ -27,7 +43,7 @@ def inquiry_create(
         message=message,
         consent=True,
         submission_token=submission_token,
-        delivery=Inquiry.Delivery.PENDING if clinic.email else Inquiry.Delivery.NO_ADDRESS,
+        delivery=delivery,
     )
     inquiry.full_clean(exclude=["submission_token"])
     try:
@@ -37,7 +53,7 @@ def inquiry_create(
         # The same form was submitted twice: the first submission is the inquiry.
         return Inquiry.objects.get(submission_token=submission_token, clinic=clinic)
     if inquiry.delivery == Inquiry.Delivery.PENDING:
-        transaction.on_commit(lambda: inquiry_deliver(inquiry=inquiry))
+        transaction.on_commit(lambda: after_response(lambda: inquiry_deliver(inquiry=inquiry)))
     return inquiry
 
 
@@ -47,6 +63,9 @@ def inquiry_deliver(*, inquiry: Inquiry) -> bool:
     The row stays locked while it is sent; an inquiry another process is sending (the retry job
     and a request at the same moment), or has just sent, is skipped, so none goes out twice.
     """
+    if not mail_can_be_sent():
+        logger.warning("Inquiry %s waits: no mail server is configured", inquiry.pk)
+        return False
     with transaction.atomic():
         inquiry = (
             Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
@@ -79,6 +98,13 @@ def _deliver_locked(inquiry: Inquiry) -> bool:
     inquiry.delivered_at = timezone.now()
     inquiry.save(update_fields=["delivery_attempts", "delivery", "delivered_at"])
     return True
+
+
+def inquiries_release(*, inquiries: QuerySet) -> int:
+    """Let inquiries held for review go on to their clinics with the next retry run; returns how many."""
+    held = inquiries.filter(delivery=Inquiry.Delivery.HELD)
+    to_inbox_only = held.filter(clinic__email="").update(delivery=Inquiry.Delivery.NO_ADDRESS)
+    return to_inbox_only + held.update(delivery=Inquiry.Delivery.PENDING)
 
 
 def inquiries_deliver_pending() -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """Writes that span several models or send mail: claims, memberships, pending changes, reviews.
 
 Each function takes keyword-only arguments, validates before saving and runs in one transaction.
-E-mail goes out after the transaction commits its data, through the outbox (clinics/outbox.py):
+E-mail goes out after the transaction commits its data, through the outbox (directory/outbox.py):
 a message that cannot be sent now is kept and retried by `send_queued_mail`, never raised, so
 nothing a user submitted or was told is lost because the mail server was down.
 """
@@ -25,8 +25,8 @@ from clinics.caching import listings_changed
 from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
-from clinics.outbox import email_queue
 from directory.context_processors import SITE_NAME
+from directory.outbox import email_queue
 
 CLAIMS_PER_DAY = 5
 CLAIM_LINK_MAX_AGE = timedelta(days=3)

@@ -1,14 +1,17 @@
-"""Site-wide middleware: the Content-Security-Policy, editors' time zones, a friendly page when the database is down."""
+"""Site-wide middleware: the Content-Security-Policy, request body limits, editors' time zones, and a
+friendly page when the database is down."""
 
 import functools
 import logging
 import zoneinfo
+from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -92,3 +95,47 @@ class DatabaseUnavailableMiddleware:
         # The exception's text names the server, never what the visitor sent.
         logger.error("Database unavailable during %s %s: %s", request.method, request.path, exception)
         return database_unavailable_response(request)
+
+
+def request_body_limit(max_bytes: int) -> Callable:
+    """Let a view take request bodies up to `max_bytes` instead of REQUEST_BODY_MAX_BYTES."""
+
+    def decorator(view: Callable) -> Callable:
+        view.request_body_max_bytes = max_bytes
+        return view
+
+    return decorator
+
+
+def request_body_max_bytes(path: str) -> int:
+    """The largest body the route at `path` takes: its view's own limit, the admin's, or the default."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return settings.REQUEST_BODY_MAX_BYTES
+    if limit := getattr(match.func, "request_body_max_bytes", None):
+        return limit
+    if "admin" in match.app_names:
+        return settings.ADMIN_REQUEST_BODY_MAX_BYTES
+    return settings.REQUEST_BODY_MAX_BYTES
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body larger than its route takes with a 413 page, from Content-Length, before any is read.
+
+    Django reads no more than Content-Length says, and nothing without one, so the check caps
+    streamed bodies too. Django's DATA_UPLOAD_MAX_MEMORY_SIZE leaves file uploads out, which would
+    otherwise be spooled to disk however large they are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django then reads nothing
+        if length > request_body_max_bytes(request.path_info):
+            return HttpResponse(render_to_string("413.html"), status=413)
+        return self.get_response(request)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "simple_history",
+    "directory",
     "clinics",
     "guides",
 ]
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "directory.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "directory.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,13 +237,18 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console in development, sent by SMTP when EMAIL_HOST is set.
+# E-mail: sent by SMTP when EMAIL_HOST is set, else printed to the console in development. With
+# DEBUG off and no mail server nothing is sent or printed: mail waits in the outbox (directory/
+# outbox.py) and `check --deploy` fails (directory/checks.py), so inquiries never reach the log.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if env_str("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.dummy.EmailBackend",
 )
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a mail server that never answers cannot hold a worker
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -300,6 +307,12 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
+# Request bodies over a route's limit get a 413 page before they are read (directory/middleware.py).
+# Public forms are small; a view that takes uploads sets its own limit; the admin takes a guide's
+# hero image (10 MB) with its form.
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 64 * 1024)
+ADMIN_REQUEST_BODY_MAX_BYTES = env_int("ADMIN_REQUEST_BODY_MAX_BYTES", 11 * 1024 * 1024)
+
 # Proxies in front of the app that append to X-Forwarded-For (0: use the connecting address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -309,7 +322,7 @@ INQUIRY_MAX_DELIVERY_ATTEMPTS = 8
 # Where patients and clinics write to the site's editors (privacy requests, corrections); on the contact
 # and privacy pages.
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", f"help@{urlsplit(SITE_URL).hostname}")
-# Notifications and account e-mails waiting in the outbox (clinics/outbox.py) are retried this often.
+# Notifications and account e-mails waiting in the outbox (directory/outbox.py) are retried this often.
 EMAIL_MAX_DELIVERY_ATTEMPTS = 8
 RATE_LIMITS = {
     # scope: (attempts, per seconds)

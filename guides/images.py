@@ -1,14 +1,12 @@
 """Guide hero images: decoded within the site's limits, re-encoded as one JPEG, and who may see them."""
 
-from io import BytesIO
 from pathlib import Path
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
-from PIL import Image
 
-from directory.images import decode_upload
+from directory.images import decode_upload, encode_image, scale_down
 from directory.media import Visibility
 
 MAX_STORED_WIDTH = 2000  # wide enough for a full-width hero on a large screen
@@ -17,13 +15,11 @@ JPEG_QUALITY = 85
 
 def reencode_image(upload, *, max_width: int = MAX_STORED_WIDTH) -> SimpleUploadedFile:
     """The upload as a fresh JPEG no wider than `max_width`, or ValidationError."""
-    image = decode_upload(upload).convert("RGB")
-    if image.width > max_width:
-        image.thumbnail((max_width, max_width * image.height // image.width), Image.Resampling.LANCZOS)
-    buffer = BytesIO()
-    image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    image = decode_upload(upload, fit=(max_width, max_width)).convert("RGB")
+    scaled = scale_down(image, (max_width, image.height))  # only the width is limited
+    encoded = encode_image(scaled, image_format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     stem = Path(upload.name or "image").stem[:80] or "image"
-    return SimpleUploadedFile(f"{stem}.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return SimpleUploadedFile(f"{stem}.jpg", encoded, content_type="image/jpeg")
 
 
 class ReencodedImageField(forms.ImageField):

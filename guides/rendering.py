@@ -1,5 +1,6 @@
 """Guide bodies: Markdown to sanitized HTML, with a table of contents built from the headings."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import nh3
@@ -49,13 +50,28 @@ class RenderedBody:
     toc: list[TocEntry]
 
 
-def sanitize_html(html: str) -> str:
-    """Keep only the tags, attributes and URL schemes a guide needs; links get rel="noopener"."""
+def sanitize_html(html: str, *, heading_ids: Iterable[str] = ()) -> str:
+    """Keep only the tags, attributes and URL schemes a guide needs; links get rel="noopener".
+
+    Only the ids in `heading_ids` (the anchors render_markdown gave the headings) survive, each
+    once: an id written in the body's HTML could repeat one the page or the contents already use.
+    """
+    unused_ids = set(heading_ids)
+
+    def keep_only_heading_ids(element: str, attribute: str, value: str) -> str | None:
+        if attribute != "id":
+            return value
+        if value in unused_ids:
+            unused_ids.remove(value)
+            return value
+        return None
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=keep_only_heading_ids,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener",
     )
@@ -64,14 +80,17 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str) -> RenderedBody:
     """Render a guide body; headings get anchor ids and the h2/h3 ones make the table of contents."""
     tokens = _markdown.parse(text)
-    toc = _anchor_headings(tokens)
+    toc, anchors = _anchor_headings(tokens)
     html = _markdown.renderer.render(tokens, _markdown.options, {})
-    return RenderedBody(html=sanitize_html(html), toc=toc)
+    return RenderedBody(html=sanitize_html(html, heading_ids=anchors), toc=toc)
 
 
-def _anchor_headings(tokens: list[Token]) -> list[TocEntry]:
-    """Give every heading a unique id; demote an h1 (the page title is the only h1)."""
+def _anchor_headings(tokens: list[Token]) -> tuple[list[TocEntry], list[str]]:
+    """Give every heading a unique id; demote an h1 (the page title is the only h1).
+
+    Returns the table of contents and every id given."""
     toc = []
+    anchors = []
     taken = set(RESERVED_IDS)
     for token in tokens:
         if token.type == "heading_close" and token.tag == "h1":
@@ -88,7 +107,8 @@ def _anchor_headings(tokens: list[Token]) -> list[TocEntry]:
             n += 1
             anchor = f"{base}-{n}"
         taken.add(anchor)
+        anchors.append(anchor)
         opening.attrSet("id", anchor)
         if opening.tag in TOC_LEVELS:
             toc.append(TocEntry(level=int(opening.tag[1]), anchor=anchor, text=text.strip()))
-    return toc
+    return toc, anchors

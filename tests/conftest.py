@@ -57,7 +57,12 @@ def reference_data(transactional_db):
     import_module("guides.migrations.0003_starter_site_pages").create_site_pages(apps, None)
     granted = [
         codename
-        for migration in ["0006_staff_editors_group", "0010_editors_view_invitations", "0015_editors_review_reports"]
+        for migration in [
+            "0006_staff_editors_group",
+            "0010_editors_view_invitations",
+            "0015_editors_review_reports",
+            "0016_inquiries_held_for_review",
+        ]
         for codename in import_module(f"clinics.migrations.{migration}").EDITOR_PERMISSIONS
     ]
     granted_in_guides = import_module("guides.migrations.0004_editors_write_guides_and_pages").EDITOR_PERMISSIONS

@@ -1,6 +1,6 @@
 """The clinics app's models, in one module per feature."""
 
-from clinics.models.contact import INQUIRY_MESSAGE_MAX_LENGTH, Inquiry, ListingReport, QueuedEmail
+from clinics.models.contact import INQUIRY_MESSAGE_MAX_LENGTH, Inquiry, ListingReport
 from clinics.models.listings import (
     STATE_VALIDATOR,
     VERIFIED_FRESH_FOR,
@@ -39,7 +39,6 @@ __all__ = [
     "ListingReport",
     "Membership",
     "Place",
-    "QueuedEmail",
     "TreatmentType",
     "offers_with_details",
 ]

@@ -1,6 +1,5 @@
-"""What reaches people: patient inquiries, reports of wrong listings, and queued staff e-mail."""
+"""What reaches people: patient inquiries and reports of wrong listings."""
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -13,8 +12,10 @@ INQUIRY_MESSAGE_MAX_LENGTH = 2000
 
 class InquiryQuerySet(models.QuerySet):
     def visible_to(self, user) -> "InquiryQuerySet":
-        """Inquiries to clinics the user is a member of."""
-        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk"))
+        """Inquiries to clinics the user is a member of, except those held for an editor's review."""
+        return self.filter(clinic__in=Clinic.objects.editable_by(user).values("pk")).exclude(
+            delivery=Inquiry.Delivery.HELD
+        )
 
 
 class Inquiry(models.Model):
@@ -25,6 +26,8 @@ class Inquiry(models.Model):
         SENT = "sent", "Sent by e-mail"
         FAILED = "failed", "Gave up after several tries"
         NO_ADDRESS = "no_address", "Clinic has no e-mail address; dashboard only"
+        # Past the per-clinic limit (a flood from many addresses): an editor releases or deletes them.
+        HELD = "held", "Held for review"
 
     MESSAGE_MAX_LENGTH = INQUIRY_MESSAGE_MAX_LENGTH
 
@@ -47,6 +50,7 @@ class Inquiry(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "inquiries"
+        permissions = [("review_inquiry", "Can release inquiries held for review")]
         indexes = [models.Index(fields=["clinic", "-created_at"], name="inquiry_clinic_newest")]
         constraints = [
             models.CheckConstraint(
@@ -93,33 +97,3 @@ class ListingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_part_display()} - {self.clinic}"
-
-
-class QueuedEmail(models.Model):
-    """An e-mail to a staff member or account holder that has not gone out yet.
-
-    Notifications and account e-mails are stored here first and deleted once sent, so a mail
-    server outage delays them instead of losing them; `send_queued_mail` retries. Patient
-    inquiries never come here: their health information stays in Inquiry, which is purged.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        FAILED = "failed", "Gave up after several tries"
-
-    to = ArrayField(models.EmailField())
-    from_email = models.CharField(max_length=254, blank=True)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    html_body = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="queuedemail_status_age")]
-
-    def __str__(self) -> str:
-        return self.subject

@@ -43,6 +43,7 @@ from clinics.models import (
     Invitation,
     Membership,
 )
+from directory.middleware import request_body_limit
 from directory.ratelimit import allow
 
 FIND_CLINIC_LIMIT = 20
@@ -139,6 +140,7 @@ def clinic_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@request_body_limit(PhotosForm.MAX_REQUEST_BYTES)
 def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Propose changes to the listing; they wait for an editor and the public page stays as it is."""
     clinic = get_object_or_404(Clinic.objects.editable_by(request.user), slug=slug)

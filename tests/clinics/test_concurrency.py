@@ -17,10 +17,11 @@ from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import Client
 
-from clinics import inquiries, outbox, services
+from clinics import inquiries, services
 from clinics.images import process_upload
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Inquiry, Membership
-from clinics.outbox import email_queue
+from directory import outbox
+from directory.outbox import email_queue
 from tests.clinics.test_images import jpeg_with_gps, upload
 from tests.factories import make_clinic
 from tests.mail_backends import HeldBackend

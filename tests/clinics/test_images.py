@@ -62,6 +62,18 @@ def test_a_jpeg_with_gps_is_re_encoded_without_any_metadata():
     assert max(thumbnail.size) == 400
 
 
+def test_a_jpeg_comment_and_icc_profile_are_not_kept():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(buffer, "JPEG", comment=b"Taken at 12 Example Lane", icc_profile=b"not-our-profile")
+
+    renditions = process_upload(upload(buffer.getvalue()))
+
+    for rendition in (renditions.large, renditions.thumbnail):
+        stored = rendition.open().read()
+        assert b"12 Example Lane" not in stored
+        assert b"not-our-profile" not in stored
+
+
 def test_a_large_image_is_scaled_down_for_the_large_rendition():
     renditions = process_upload(upload(jpeg_with_gps(size=(4000, 3000))))
     assert Image.open(io.BytesIO(renditions.large.read())).size == (1600, 1200)
@@ -200,6 +212,27 @@ def test_a_listing_has_at_most_eight_photos(owner_client, clinic):
     assert response.status_code == 200
     assert b"at most 8 photos" in response.content
     assert not ClinicPhoto.objects.exists()
+
+
+def test_too_many_photos_are_refused_before_any_is_decoded(owner_client, clinic, monkeypatch):
+    decoded = []
+    monkeypatch.setattr("clinics.forms.process_upload", lambda upload: decoded.append(upload) or process_upload(upload))
+
+    response = _edit(owner_client, clinic, {"new_photos": [upload(jpeg_with_gps((40, 30))) for _ in range(20)]})
+
+    assert response.status_code == 200
+    assert b"at most 8 photos" in response.content
+    assert decoded == []
+
+
+def test_a_maximal_edit_of_a_logo_and_eight_photos_is_accepted(owner_client, clinic):
+    photos = [upload(jpeg_with_gps((40 + n, 30))) for n in range(ClinicPhoto.MAX_PHOTOS)]
+
+    response = _edit(owner_client, clinic, {"logo": upload(jpeg_with_gps((50, 50))), "new_photos": photos})
+
+    assert response.status_code == 302
+    assert ClinicPhoto.objects.filter(kind=ClinicPhoto.Kind.PHOTO).count() == ClinicPhoto.MAX_PHOTOS
+    assert ClinicPhoto.objects.filter(kind=ClinicPhoto.Kind.LOGO).count() == 1
 
 
 def test_a_member_removes_a_public_photo_by_unticking_it(owner_client, clinic, editor):

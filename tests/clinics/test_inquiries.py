@@ -157,14 +157,58 @@ def test_inquiries_are_rate_limited_per_visitor(client, clinic, settings):
     assert client.post(f"/clinics/{clinic.slug}/inquiry/", inquiry_data(), REMOTE_ADDR="203.0.113.9").status_code == 302
 
 
-def test_inquiries_are_rate_limited_per_clinic(client, clinic, settings):
+def test_a_flood_to_one_clinic_holds_new_inquiries_for_review_instead_of_turning_patients_away(
+    client, clinic, settings, django_capture_on_commit_callbacks
+):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "inquiry-clinic": (1, 3600)}
-    other = make_clinic()
-    assert post(client, clinic).status_code == 302
-    assert (
-        client.post(f"/clinics/{clinic.slug}/inquiry/", inquiry_data(), REMOTE_ADDR="198.51.100.7").status_code == 429
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, clinic).status_code == 302
+        response = client.post(f"/clinics/{clinic.slug}/inquiry/", inquiry_data(), REMOTE_ADDR="198.51.100.7")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/clinics/{clinic.slug}/inquiry/sent/"
+    assert [inquiry.delivery for inquiry in Inquiry.objects.order_by("pk")] == [
+        Inquiry.Delivery.SENT,
+        Inquiry.Delivery.HELD,
+    ]
+    assert len(mail.outbox) == 1
+    assert post(client, make_clinic(email="desk@other.example")).status_code == 302
+
+
+def test_a_held_inquiry_waits_out_of_the_clinics_inbox_and_the_retries(clinic):
+    from clinics.inquiries import inquiries_deliver_pending, inquiry_create
+    from tests.staff_factories import make_member
+
+    held = inquiry_create(
+        clinic=clinic, name="A", email="a@example.com", phone="", message="Hi", submission_token=uuid.uuid4(), held=True
     )
-    assert post(client, other).status_code == 302
+
+    assert held.delivery == Inquiry.Delivery.HELD
+    assert inquiries_deliver_pending() == (0, 0)
+    assert not Inquiry.objects.visible_to(make_member(clinic, email="owner@harbor.example")).exists()
+
+
+def test_an_editor_sees_held_inquiries_in_the_admin_and_releases_them(client, clinic):
+    from clinics.inquiries import inquiries_deliver_pending, inquiry_create
+    from tests.staff_factories import make_editor
+
+    held = inquiry_create(
+        clinic=clinic, name="A", email="a@example.com", phone="", message="Hi", submission_token=uuid.uuid4(), held=True
+    )
+    client.force_login(make_editor(email="editor@directory.example"))
+
+    listing = client.get("/admin/clinics/inquiry/?delivery__exact=held")
+    assert listing.status_code == 200
+    assert b"Harbor Ketamine Center" in listing.content
+    assert b"Held for review" in listing.content
+
+    response = client.post("/admin/clinics/inquiry/", {"action": "release", "_selected_action": [held.pk]})
+
+    assert response.status_code == 302
+    assert inquiries_deliver_pending() == (1, 0)
+    held.refresh_from_db()
+    assert held.delivery == Inquiry.Delivery.SENT
+    assert mail.outbox[0].to == ["desk@harbor.example"]
 
 
 def test_a_draft_clinic_cannot_be_contacted(client):

@@ -7,8 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from clinics import services
-from clinics.models import ChangeRequest, Claim, QueuedEmail
-from clinics.outbox import queued_emails_send_pending
+from clinics.models import ChangeRequest, Claim
+from directory.models import QueuedEmail
+from directory.outbox import queued_emails_send_pending
 from tests.staff_factories import listing_post_data, make_verified_user
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_an_administrator_can_send_given_up_messages_again(settings, mail_down, 
     settings.EMAIL_MAX_DELIVERY_ATTEMPTS = 1
     services.change_request_approve(change=change, editor=editor)
     queued = QueuedEmail.objects.get(status=QueuedEmail.Status.FAILED)
-    admin_client.post("/admin/clinics/queuedemail/", {"action": "try_again", "_selected_action": [queued.pk]})
+    admin_client.post("/admin/directory/queuedemail/", {"action": "try_again", "_selected_action": [queued.pk]})
     mail_comes_back(settings)
     assert len(mail.outbox) == 1
     assert not QueuedEmail.objects.exists()
@@ -126,6 +127,6 @@ def test_an_administrator_can_send_given_up_messages_again(settings, mail_down, 
 
 def test_the_admin_never_shows_a_queued_messages_body(settings, mail_down, admin_client, editor, change):
     services.change_request_approve(change=change, editor=editor)
-    response = admin_client.get(f"/admin/clinics/queuedemail/{QueuedEmail.objects.get().pk}/change/")
+    response = admin_client.get(f"/admin/directory/queuedemail/{QueuedEmail.objects.get().pk}/change/")
     assert response.status_code == 200
     assert change.get_absolute_url().encode() not in response.content

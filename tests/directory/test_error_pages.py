@@ -4,7 +4,10 @@ from django.test import RequestFactory
 from directory.views import server_error
 
 
-@pytest.mark.parametrize("template, heading", [("500.html", b"Something went wrong"), ("400.html", b"could not read")])
+@pytest.mark.parametrize(
+    "template, heading",
+    [("500.html", b"Something went wrong"), ("400.html", b"could not read"), ("413.html", b"too large")],
+)
 def test_error_pages_render_without_request_or_database(template, heading):
     """No django_db mark: any database access here fails the test."""
     from django.template.loader import render_to_string

@@ -117,7 +117,12 @@ def production_environment(**overrides) -> dict[str, str]:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SECURE_", "DEBUG"))
     }
-    production = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "clinics.example.org"}
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "clinics.example.org",
+        "EMAIL_HOST": "smtp.clinics.example.org",
+    }
     return {**environment, **production, **overrides}
 
 
@@ -132,6 +137,21 @@ def test_check_deploy_passes_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_in_production_without_a_mail_server():
+    environment = production_environment()
+    del environment["EMAIL_HOST"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "directory.E001" in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
@@ -156,8 +176,8 @@ def test_a_get_with_1001_parameters_gets_the_friendly_400_page(client, site):
 
 def test_a_post_with_1001_fields_gets_400(client, site):
     clinic, _, _ = site
-    fields = {f"field{n}": "x" for n in range(1001)}
-    response = client.post(f"/clinics/{clinic.slug}/inquiry/", fields)
+    fields = "&".join(f"field{n}=x" for n in range(1001))  # urlencoded: within the 64 KB body limit
+    response = client.post(f"/clinics/{clinic.slug}/inquiry/", fields, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert b"We could not read that request" in response.content
 

@@ -69,6 +69,20 @@ def test_it_strips_metadata_such_as_the_camera_and_gps_position():
     assert not Image.open(BytesIO(stored)).getexif()
 
 
+def test_it_strips_a_jpeg_comment_and_any_other_metadata():
+    upload = jpeg_bytes(comment=b"Shot at 12 Example Lane by J. Example", icc_profile=b"profile-that-is-not-ours")
+    assert b"12 Example Lane" in upload
+
+    form = guide_form(upload)
+    assert form.is_valid(), form.errors
+    stored = form.save().hero_image.read()
+
+    assert b"12 Example Lane" not in stored
+    assert b"profile-that-is-not-ours" not in stored
+    jpeg_structure = {"jfif", "jfif_version", "jfif_unit", "jfif_density", "progressive", "progression"}
+    assert set(Image.open(BytesIO(stored)).info) <= jpeg_structure
+
+
 def test_it_scales_a_very_wide_image_down():
     form = guide_form(jpeg_bytes(size=(MAX_STORED_WIDTH + 500, 100)))
 

@@ -110,6 +110,15 @@ def test_a_heading_never_takes_an_id_the_page_uses():
     assert [entry.anchor for entry in rendered.toc] == ["main-2", "near-2"]
 
 
+@pytest.mark.parametrize("raw_id", ["main", "toc-heading", "costs"])
+def test_a_heading_written_in_html_cannot_reuse_an_id(raw_id):
+    rendered = render_markdown(f'<h2 id="{raw_id}">Written in HTML</h2>\n\n## Costs\n\n<p id="{raw_id}">text</p>')
+
+    ids = [attrs["id"] for tag, attrs in elements(rendered.html) if "id" in attrs]
+    assert ids == ["costs"]
+    assert [entry.anchor for entry in rendered.toc] == ["costs"]
+
+
 def test_it_turns_an_h1_into_an_h2_because_the_title_is_the_pages_h1():
     html = render_markdown("# Big heading").html
 
@@ -117,7 +126,7 @@ def test_it_turns_an_h1_into_an_h2_because_the_title_is_the_pages_h1():
 
 
 def test_sanitize_html_strips_event_handlers_from_allowed_tags():
-    assert sanitize_html('<h2 id="x" onmouseover="alert(1)">Hi</h2>') == '<h2 id="x">Hi</h2>'
+    assert sanitize_html('<h2 id="x" onmouseover="alert(1)">Hi</h2>') == "<h2>Hi</h2>"
 
 
 @pytest.mark.django_db
@@ -148,3 +157,21 @@ def test_it_renders_the_body_once_when_saved_not_on_every_request():
 
     assert guide.body_html.startswith('<h2 id="hello">Hello</h2>')
     assert guide.toc == [{"level": 2, "anchor": "hello", "text": "Hello"}]
+
+
+@pytest.mark.django_db
+def test_guides_stored_before_ids_were_checked_are_rendered_again_by_a_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from guides.models import Guide
+
+    guide = make_guide(body='<h2 id="main">Written in HTML</h2>\n\n## Costs')
+    Guide.objects.filter(pk=guide.pk).update(body_html='<h2 id="main">Written in HTML</h2>')
+
+    import_module("guides.migrations.0005_render_bodies_without_foreign_ids").render_again(apps, None)
+
+    guide.refresh_from_db()
+    assert 'id="main"' not in guide.body_html
+    assert 'id="costs"' in guide.body_html

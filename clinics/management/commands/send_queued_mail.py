@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from clinics.inquiries import inquiries_deliver_pending
-from clinics.outbox import queued_emails_send_pending
+from directory.outbox import queued_emails_send_pending
 
 
 class Command(BaseCommand):

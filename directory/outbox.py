@@ -1,23 +1,69 @@
 """E-mail to staff and account holders: stored first, then sent, retried until it goes through.
 
+A message is sent once the response has gone to the visitor (`after_response`), so a slow or
+silent mail server never holds up a page; one that cannot be sent waits for `send_queued_mail`.
 Patient inquiries have their own retry path (clinics/inquiries.py), so their health information
 is kept only in the Inquiry row, which is purged after the retention period.
 """
 
 import logging
+import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 
-from clinics.models import QueuedEmail
+from directory.models import QueuedEmail
 
 logger = logging.getLogger(__name__)
 
+# Backends that send nothing anywhere: the console one would print messages (patients' health
+# information, sign-in links) to the log. Without DEBUG, mail waits in the outbox instead.
+BACKENDS_THAT_SEND_NOTHING = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+_this_request = threading.local()
+
+
+def mail_can_be_sent() -> bool:
+    """False without DEBUG when no mail server is configured; `check --deploy` then fails too."""
+    return settings.DEBUG or settings.EMAIL_BACKEND not in BACKENDS_THAT_SEND_NOTHING
+
+
+def after_response(task: Callable[[], object]) -> None:
+    """Run `task` once the response has gone to the visitor (WSGI servers close it then); outside a
+    request, such as in a management command, run it now."""
+    tasks = getattr(_this_request, "tasks", None)
+    if tasks is None:
+        task()
+    else:
+        tasks.append(task)
+
+
+def _collect_tasks(**kwargs) -> None:
+    _this_request.tasks = []
+
+
+def _run_tasks(**kwargs) -> None:
+    tasks, _this_request.tasks = getattr(_this_request, "tasks", None) or [], None
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # the visitor already has their answer; what failed waits for the retry command
+            logger.exception("A task after the response failed")
+
+
+request_started.connect(_collect_tasks, dispatch_uid="directory.outbox.collect_tasks")
+request_finished.connect(_run_tasks, dispatch_uid="directory.outbox.run_tasks")
+
 
 def email_queue(*, message: EmailMessage) -> QueuedEmail:
-    """Store a message, then try to send it at once; on failure it waits for `send_queued_mail`."""
+    """Store a message, then send it after the response; on failure it waits for `send_queued_mail`."""
     html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
     queued = QueuedEmail(
         to=list(message.to),
@@ -28,8 +74,15 @@ def email_queue(*, message: EmailMessage) -> QueuedEmail:
     )
     queued.full_clean()
     queued.save()
-    queued_email_send(queued=queued)
+    after_response(lambda: _send_if_still_queued(queued.pk))
     return queued
+
+
+def _send_if_still_queued(pk: int) -> None:
+    """Send a message stored earlier in the request, unless its transaction was rolled back."""
+    queued = QueuedEmail.objects.filter(pk=pk, status=QueuedEmail.Status.PENDING).first()
+    if queued:
+        queued_email_send(queued=queued)
 
 
 def queued_email_send(*, queued: QueuedEmail) -> bool:
@@ -38,6 +91,9 @@ def queued_email_send(*, queued: QueuedEmail) -> bool:
     The row stays locked while it is sent; a message another process is sending (the retry job
     and a request at the same moment), or has just sent, is skipped, so none goes out twice.
     """
+    if not mail_can_be_sent():
+        logger.warning("Queued e-mail %s waits: no mail server is configured", queued.pk)
+        return False
     with transaction.atomic():
         queued = QueuedEmail.objects.select_for_update(skip_locked=True).filter(pk=queued.pk).first()
         if queued is None or queued.status != QueuedEmail.Status.PENDING:
