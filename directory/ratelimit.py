@@ -1,4 +1,8 @@
-"""Fixed-window rate limits counted in the shared cache, so every app server sees the same counts."""
+"""Fixed-window rate limits counted in the shared cache, so every app server sees the same counts.
+
+The shared cache must count atomically and keep an entry's expiry on increment: Redis does, and so
+does the site's database cache (directory/database_cache.py); Django's own database cache does not.
+"""
 
 import hashlib
 import time
@@ -22,9 +26,10 @@ def allow(scope: str, key: str, *, limit: int, per_seconds: int) -> bool:
     window = int(time.time() // per_seconds)
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no raw addresses in the cache
     cache_key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(cache_key, 0, timeout=per_seconds)
+    if cache.add(cache_key, 1, timeout=per_seconds):
+        return 1 <= limit
     try:
-        count = cache.incr(cache_key)
+        count = cache.incr(cache_key)  # atomic, and the entry keeps its expiry (directory/database_cache.py)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, timeout=per_seconds)
         count = 1

@@ -134,7 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # versions say they are current (clinics/caching.py); nothing depends on what one process keeps.
 CACHES = {
     "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": env_str("CACHE_BACKEND", "directory.database_cache.DatabaseCache"),
         "LOCATION": env_str("CACHE_LOCATION", "django_cache"),
     },
     "local": {
