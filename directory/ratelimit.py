@@ -5,6 +5,7 @@ does the site's database cache (directory/database_cache.py); Django's own datab
 """
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -13,11 +14,20 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The visitor's address; behind a trusted proxy, the one the proxy saw."""
+    """The visitor's address, the one every limit on the site counts by (allauth's too, through
+    clinics.accounts.AccountAdapter).
+
+    Behind TRUSTED_PROXY_COUNT proxies, each appending the address it saw to X-Forwarded-For, it is
+    the one the outermost proxy saw; what a visitor wrote further left is ignored. A header shorter
+    than that, or not an address, means the request did not come through them: the connection's.
+    """
     if settings.TRUSTED_PROXY_COUNT:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= settings.TRUSTED_PROXY_COUNT:
-            return forwarded[-settings.TRUSTED_PROXY_COUNT]
+            try:
+                return str(ipaddress.ip_address(forwarded[-settings.TRUSTED_PROXY_COUNT]))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR", "")
 
 
