@@ -4,8 +4,10 @@ Every entry is stored with the versions of the data it was computed from. Saving
 clinic, its treatments, conditions, carriers, languages or photos, or the reference data, sets a
 new listings version once the transaction commits (a guide, the guides version), so the next
 request recomputes. A request that read the old data before the commit stores its result under
-the old version, which nobody asks for again. The cache comes from settings (the database by
-default), so every app server sees the same versions.
+the old version, which nobody asks for again. The caches come from settings (the database by
+default), so every app server sees the same versions. Versions live in the default cache with the
+other security state; entries in the "pages" cache, which any visitor can fill with new URLs and
+which can therefore never evict a version.
 
 Each process also keeps copies of recent entries in its own memory (the "local" cache). A copy is
 used only while its versions are the current shared ones, so it is never staler than the shared
@@ -70,12 +72,13 @@ def _still_current(version: Version) -> bool:
 def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,)) -> T:
     """The value under `key` if computed from the current data, else `compute()`, stored for next time.
 
-    One shared-cache round trip on a hit. An exception in `compute` (an Http404, say) is not cached.
+    One read of the versions when this process holds a current copy; one more for the shared entry
+    when it does not. An exception in `compute` (an Http404, say) is not cached.
     """
     local = caches["local"]
     copy = local.get(key)
     version_keys = [_version_key(name) for name in depends_on]
-    found = cache.get_many(version_keys if copy else [*version_keys, key])
+    found = cache.get_many(version_keys)
     versions = []
     for name, version_key in zip(depends_on, version_keys, strict=True):
         version = found.get(version_key)
@@ -89,10 +92,11 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
         versions.append(version)
     if copy and copy[0] == versions:
         return copy[1]
-    entry = cache.get(key) if copy else found.get(key)
+    pages = caches["pages"]
+    entry = pages.get(key)
     if entry is None or entry[0] != versions:
         entry = (versions, compute())
-        cache.set(key, entry, TIMEOUT)
+        pages.set(key, entry, TIMEOUT)
     local.set(key, entry, TIMEOUT)
     return entry[1]
 

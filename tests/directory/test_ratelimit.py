@@ -8,9 +8,12 @@ import time_machine
 from django.db import connections
 
 from directory.ratelimit import allow
+from tests.factories import make_clinic
+from tests.staff_factories import make_verified_user
 
 AN_HOUR = 60 * 60
 A_DAY = 24 * AN_HOUR
+PASSWORD = "correct horse battery staple 42"
 
 
 @pytest.fixture
@@ -74,3 +77,25 @@ def test_attempts_made_at_the_same_moment_are_each_counted():
         worker.join()
     assert answers.count(True) == limit
     assert answers.count(False) == threads * attempts - limit
+
+
+@pytest.mark.django_db
+def test_filling_the_page_cache_never_evicts_a_sign_in_lockout_or_a_rate_limit_count(client, settings):
+    settings.CACHES = {  # a small database cache, full after a few pages
+        alias: {**config, "OPTIONS": {**config.get("OPTIONS", {}), "MAX_ENTRIES": 20}}
+        if config["BACKEND"].endswith("DatabaseCache")
+        else config
+        for alias, config in settings.CACHES.items()
+    }
+    make_clinic(name="Harbor Infusion Clinic")
+    make_verified_user(email="owner@clinic.example", password=PASSWORD)
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "owner@clinic.example", "password": "wrong"})
+    assert not allow("test-hourly", "203.0.113.5", limit=0, per_seconds=AN_HOUR)
+
+    for n in range(60):
+        assert client.get("/clinics/", {"q": f"harbor {n}"}).status_code == 200
+
+    response = client.post("/accounts/login/", {"login": "owner@clinic.example", "password": PASSWORD})
+    assert b"Too many failed login attempts" in response.content
+    assert not allow("test-hourly", "203.0.113.5", limit=1, per_seconds=AN_HOUR)  # the second attempt
