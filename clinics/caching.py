@@ -21,6 +21,7 @@ Only what is the same for every visitor goes in: computed data and HTML without 
 anything about the user (`page_for_everyone` fills the token in per request).
 """
 
+import copy
 import hashlib
 import threading
 import uuid
@@ -32,7 +33,7 @@ from typing import TypeVar
 from django.contrib import messages
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -123,13 +124,29 @@ def page_for_everyone(
     if request.user.is_authenticated or len(messages.get_messages(request)) or set(request.GET) - set(parameters):
         html = render()
     else:
-        html = cached(url_key("page", request), render, depends_on=depends_on)
+        html = cached(url_key("page", reading_only(request, parameters)), render, depends_on=depends_on)
     return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
 
 
+def reading_only(request: HttpRequest, parameters: tuple[str, ...]) -> HttpRequest:
+    """The request as a page that reads only the query `parameters` sees it: the others dropped.
+    Parts computed from it are the same for every URL that differs only in what the page ignores,
+    so they are cached once, and their links carry nothing another visitor made up.
+    """
+    reading = copy.copy(request)
+    reading.GET = QueryDict(mutable=True)
+    for name in [name for name in request.GET if name in parameters]:
+        reading.GET.setlist(name, request.GET.getlist(name))
+    reading.GET._mutable = False
+    return reading
+
+
 def url_key(name: str, request: HttpRequest) -> str:
-    """A cache key for `name` computed for this path and query string: the whole page, or a part of it."""
-    return f"{name}:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    """A cache key for `name` computed for this path and query string: the whole page, or a part of it.
+
+    Pass the request through `reading_only` first, so that parameters the page ignores make no new key.
+    """
+    return f"{name}:" + hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
 
 
 def data_changed(name: str) -> None:

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from clinics.caching import cached, page_for_everyone, url_key
+from clinics.caching import cached, page_for_everyone, reading_only, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic, ClinicTreatment
 
@@ -56,13 +56,15 @@ SEARCH_PARAMETERS = (*ClinicSearchForm.base_fields, *ClinicFilter.base_filters, 
 def clinic_search(request: HttpRequest) -> HttpResponse:
     """The search page; it depends only on the query string and the listings, so it is cached.
 
-    The body is cached apart too, for members, who get the rest of the page rendered for them.
+    The body is cached apart too, for members and URLs with other parameters, who get the rest of
+    the page rendered for them; it is computed from the parameters it reads alone.
     """
+    reading = reading_only(request, SEARCH_PARAMETERS)
     return HttpResponse(
         page_for_everyone(
             request,
             "clinics/search.html",
-            lambda: cached(url_key("search-page", request), lambda: _search_body(request)),
+            lambda: cached(url_key("search-page", reading), lambda: _search_body(reading)),
             parameters=SEARCH_PARAMETERS,
         )
     )

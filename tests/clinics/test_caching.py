@@ -6,8 +6,10 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -122,6 +124,40 @@ def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(c
         assert caches["pages"].get(url_key("page", response.wsgi_request)) is None
     response = client.get("/clinics/?q=clinic")
     assert caches["pages"].get(url_key("page", response.wsgi_request)) is not None
+
+
+def page_cache_entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {settings.CACHES['pages']['LOCATION']}")  # noqa: S608 - our setting
+        return cursor.fetchone()[0]
+
+
+def test_made_up_parameters_never_add_entries_to_the_cache(client, django_user_model):
+    make_clinic()
+    member = Client()
+    member.force_login(django_user_model.objects.create_user("member", "member@example.com", "a-long-test-password"))
+    paths = ["/clinics/?q=clinic", "/clinics/tx/", "/treatments/spravato/"]
+    for path in paths:  # anonymous visitors, and a member who gets the page's parts from the cache
+        client.get(path)
+        member.get(path)
+    before = page_cache_entries()
+    for n in range(3):
+        for path in paths:
+            made_up = f"{path}{'&' if '?' in path else '?'}utm_source=mail{n}"
+            assert client.get(made_up).status_code == 200
+            assert member.get(made_up).status_code == 200
+    assert page_cache_entries() == before
+
+
+def test_a_made_up_parameter_never_reaches_the_links_shown_to_the_next_visitor(client):
+    for _ in range(21):  # two pages of results, so the pages link to each other
+        make_clinic()
+    for path in ["/clinics/?state=TX", "/clinics/tx/"]:
+        separator = "&" if "?" in path else "?"
+        assert client.get(f"{path}{separator}sneaky=1").status_code == 200
+        page = Client().get(path).content.decode()
+        assert 'rel="next"' in page
+        assert "sneaky" not in page
 
 
 def test_signed_in_members_and_visitors_with_a_message_never_get_or_fill_the_page_cached_for_everyone(
