@@ -19,6 +19,7 @@ class ClinicsConfig(AppConfig):
             models.Condition,
             models.InsuranceCarrier,
             models.Language,
+            models.Place,  # where a searched ZIP code or city is
         ]:
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"listings_changed_save_{model.__name__}")
             post_delete.connect(

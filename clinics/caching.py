@@ -22,15 +22,20 @@ anything about the user (`page_for_everyone` fills the token in per request).
 """
 
 import copy
+import functools
 import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TypeVar
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
@@ -49,6 +54,33 @@ T = TypeVar("T")
 Version = tuple[str, float | None]  # a random id, and when the data next changes by itself (a timestamp)
 _batch = threading.local()
 _next_change: dict[str, Callable[[], datetime | None]] = {}
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code, templates and static files this process serves, the libraries pinned,
+    and the static files' manifest (the hashed names pages link to).
+
+    Entries are cached under it, so a release that changes any of them renders every page afresh
+    by itself, while the one before it (still running during a rolling deploy) keeps its own.
+    """
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    manifest = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest and (Path(settings.STATIC_ROOT) / manifest).is_file():
+        digest.update((Path(settings.STATIC_ROOT) / manifest).read_bytes())
+    base = Path(settings.BASE_DIR)
+    folders = [
+        Path(__file__).resolve().parent,
+        *(Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base),  # the project's apps
+        *(Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])),
+        *(Path(folder) for folder in settings.STATICFILES_DIRS),
+    ]
+    files = {path for folder in folders for path in folder.rglob("*") if path.is_file()}
+    for path in sorted([*files, base / "requirements.txt"]):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _version_key(name: str) -> str:
@@ -76,6 +108,7 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
     One read of the versions when this process holds a current copy; one more for the shared entry
     when it does not. An exception in `compute` (an Http404, say) is not cached.
     """
+    key = f"{key}:{release()}"
     local = caches["local"]
     copy = local.get(key)
     version_keys = [_version_key(name) for name in depends_on]

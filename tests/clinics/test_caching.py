@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -14,10 +15,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.caching import url_key
+from clinics.caching import release, url_key
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.services import clinic_mark_verified
 from tests.factories import make_clinic, make_guide
+from tests.staff_factories import make_place
 
 pytestmark = pytest.mark.django_db
 
@@ -116,14 +118,19 @@ def test_another_app_server_uses_the_shared_page_without_rendering_it_again(clie
     assert clinic.name.encode() in first
 
 
+def stored_page(response) -> tuple | None:
+    """The whole page cached for the response's URL by this release, if any."""
+    return caches["pages"].get(f"{url_key('page', response.wsgi_request)}:{release()}")
+
+
 def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(client):
     clinic = make_clinic()
     for path in [f"{clinic.get_absolute_url()}?utm_source=mail", "/clinics/?q=clinic&made_up=1", "/?ref=x"]:
         response = client.get(path)
         assert response.status_code == 200
-        assert caches["pages"].get(url_key("page", response.wsgi_request)) is None
+        assert stored_page(response) is None
     response = client.get("/clinics/?q=clinic")
-    assert caches["pages"].get(url_key("page", response.wsgi_request)) is not None
+    assert stored_page(response) is not None
 
 
 def page_cache_entries() -> int:
@@ -191,3 +198,54 @@ def test_expire_cache_makes_every_cached_page_render_afresh(client):
     assert b"Before Release Clinic" in client.get(clinic.get_absolute_url()).content
     call_command("expire_cache", stdout=StringIO())
     assert b"After Release Clinic" in client.get(clinic.get_absolute_url()).content
+
+
+@pytest.fixture
+def release_templates(settings, tmp_path):
+    """A template folder ahead of the project's, whose base.html a test can change as a release would."""
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    base = tmp_path / "base.html"
+    base.write_text((Path(settings.BASE_DIR) / "templates" / "base.html").read_text())
+    release.cache_clear()
+    yield base
+    release.cache_clear()
+
+
+def test_a_release_with_changed_templates_serves_new_pages_without_any_manual_step(
+    client, settings, release_templates
+):
+    clinic = make_clinic()
+    pages = [clinic.get_absolute_url(), "/clinics/?q=clinic", "/clinics/tx/", "/"]
+    for path in pages:
+        assert b"Released today" not in client.get(path).content
+    release_templates.write_text(release_templates.read_text().replace("</footer>", "Released today</footer>"))
+    # The new release's processes: fresh templates, fresh memory.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0]}]
+    release.cache_clear()
+    caches["local"].clear()
+    for path in pages:
+        assert b"Released today" in client.get(path).content, path
+
+
+def test_a_place_edited_in_the_admin_moves_the_search_results_at_once(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    make_clinic(name="Downtown Austin Clinic")  # in Austin, near ZIP 78701
+    make_place(zip_code="78799", city="Austin", state="TX", latitude=40.7128, longitude=-74.0060)
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == []
+    admin = Client()
+    admin.force_login(django_user_model.objects.create_superuser("admin", "admin@directory.example", "a-long-pw-1"))
+    corrected = {"zip_code": "78799", "city": "Austin", "state": "TX", "latitude": "30.2713", "longitude": "-97.7426"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post("/admin/clinics/place/78799/change/", corrected).status_code == 302
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == ["Downtown Austin Clinic"]
+
+
+def test_load_places_moves_the_search_results_at_once(client, django_capture_on_commit_callbacks):
+    make_clinic(name="Downtown Austin Clinic")
+    make_place(zip_code="78799", city="Austin", state="TX", latitude=40.7128, longitude=-74.0060)
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == []
+    corrected = {"zip_code": "78799", "city": "Austin", "state": "TX", "lat": "30.2713", "long": "-97.7426"}
+    with mock.patch("zipcodes.list_all", return_value=[corrected]), django_capture_on_commit_callbacks(execute=True):
+        call_command("load_places", stdout=StringIO())
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == ["Downtown Austin Clinic"]
