@@ -70,7 +70,7 @@ def release() -> str:
         digest.update((Path(settings.STATIC_ROOT) / manifest).read_bytes())
     base = Path(settings.BASE_DIR)
     folders = [
-        Path(__file__).resolve().parent,
+        Path(__file__).resolve().parent,  # this module's own package
         *(Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base),  # the project's apps
         *(Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])),
         *(Path(folder) for folder in settings.STATICFILES_DIRS),

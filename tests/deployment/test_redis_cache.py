@@ -24,7 +24,7 @@ import json
 from tests.factories import make_clinic
 from tests.staff_factories import make_member
 clinic = make_clinic(name="Redis Harbor Clinic", slug="redis-harbor-clinic")
-owner = make_member(clinic, email="owner@redis-harbor.example", password=PASSWORD)
+owner = make_member(clinic, username="redis-harbor-owner", email="owner@redis-harbor.example", password=PASSWORD)
 print(json.dumps({"slug": clinic.slug, "owner": owner.email}))
 """
 RENAME = """
