@@ -8,7 +8,7 @@ class ClinicsConfig(AppConfig):
 
     def ready(self) -> None:
         from clinics import models
-        from clinics.caching import listings_changed
+        from directory.caching import listings_changed
 
         # Everything a public page shows about a listing; a change starts a new cache version.
         for model in [

@@ -131,7 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The caches and sessions are in the database by default, so several app servers can share one
 # PostgreSQL. "default" holds security state: rate-limit counts, allauth's sign-in lockouts and the
-# versions of cached pages. "pages" holds cached pages and computed entries (clinics/caching.py),
+# versions of cached pages. "pages" holds cached pages and computed entries (directory/caching.py),
 # which any visitor can add to with a new URL; apart, filling it can never evict the former. "local"
 # holds each process's copies of shared entries, used only while the shared versions say they are
 # current; nothing depends on what one process keeps.

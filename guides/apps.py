@@ -7,7 +7,7 @@ class GuidesConfig(AppConfig):
     verbose_name = "Guides"
 
     def ready(self) -> None:
-        from clinics.caching import GUIDES, changes_by_itself, guides_changed
+        from directory.caching import GUIDES, changes_by_itself, guides_changed
         from guides.models import Guide
 
         changes_by_itself(GUIDES, Guide.objects.next_going_live)

@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.models import Clinic, Condition, TreatmentType
 from clinics.places import Location
 from clinics.views.search import CARD_DETAILS
+from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from guides.forms import NEAR_MAX_LENGTH, NearForm
 from guides.models import Guide, Topic
 

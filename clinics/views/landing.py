@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
-from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone, reading_only, url_key
 from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld
 from clinics.views.search import results_page
+from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone, reading_only, url_key
 from guides.models import Guide
 
 # The query parameters a landing page reads; any other makes it render for that request alone.

@@ -8,9 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from clinics.caching import cached, page_for_everyone, reading_only, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic, ClinicTreatment
+from directory.caching import cached, page_for_everyone, reading_only, url_key
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51

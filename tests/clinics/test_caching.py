@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.caching import release, url_key
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.services import clinic_mark_verified
+from directory.caching import release, url_key
 from tests.factories import make_clinic, make_guide
 from tests.staff_factories import make_place
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from clinics.caching import start_new_versions
+from directory.caching import start_new_versions
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import zipcodes
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clinics.caching import listings_changed
 from clinics.models import Place
+from directory.caching import listings_changed
 
 
 class Command(BaseCommand):
