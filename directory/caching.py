@@ -7,7 +7,8 @@ request recomputes. A request that read the old data before the commit stores it
 the old version, which nobody asks for again. The caches come from settings (the database by
 default), so every app server sees the same versions. Versions live in the default cache with the
 other security state; entries in the "pages" cache, which any visitor can fill with new URLs and
-which can therefore never evict a version.
+which can therefore never evict a version. Entries are also kept per release of the code,
+templates and static files (`release`), so a deploy needs no step to make old pages stale.
 
 Each process also keeps copies of recent entries in its own memory (the "local" cache). A copy is
 used only while its versions are the current shared ones, so it is never staler than the shared
@@ -110,7 +111,7 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
     """
     key = f"{key}:{release()}"
     local = caches["local"]
-    copy = local.get(key)
+    held = local.get(key)
     version_keys = [_version_key(name) for name in depends_on]
     found = cache.get_many(version_keys)
     versions = []
@@ -124,8 +125,8 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
             if not cache.add(version_key, version, None):
                 return compute()  # another process has just started this version: don't guess it
         versions.append(version)
-    if copy and copy[0] == versions:
-        return copy[1]
+    if held and held[0] == versions:
+        return held[1]
     pages = caches["pages"]
     entry = pages.get(key)
     if entry is None or entry[0] != versions:
