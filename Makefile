@@ -40,6 +40,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 test: $(VENV)/.installed $(AXE)
 	scripts/ensure-chromium
+	scripts/ensure-redis-server
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

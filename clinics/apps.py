@@ -8,8 +8,8 @@ class ClinicsConfig(AppConfig):
 
     def ready(self) -> None:
         from clinics import models
-        from clinics.caching import listings_changed
         from clinics.images import photo_visibility
+        from directory.caching import listings_changed
         from directory.media import register_media_rule
 
         register_media_rule(photo_visibility)
@@ -23,6 +23,7 @@ class ClinicsConfig(AppConfig):
             models.Condition,
             models.InsuranceCarrier,
             models.Language,
+            models.Place,  # where a searched ZIP code or city is
         ]:
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"listings_changed_save_{model.__name__}")
             post_delete.connect(

@@ -17,7 +17,6 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from clinics.caching import cached
 from clinics.facets import FLAG_COLUMNS, PAYMENT_COLUMNS, FacetQuery
 from clinics.models import (
     VERIFIED_FRESH_FOR,
@@ -29,6 +28,7 @@ from clinics.models import (
     TreatmentType,
 )
 from clinics.places import US_STATES, Location, PlaceForm, bounding_box, distance_in_miles
+from directory.caching import cached
 
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25

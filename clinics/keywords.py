@@ -20,10 +20,10 @@ from django.db.models import Count, Min
 from django.db.models.functions import Upper
 from django.http import QueryDict
 
-from clinics.caching import cached
 from clinics.filters import MAX_PRICE_CHOICES, PAYMENT_LABELS, RADIUS_CHOICES, ClinicFilter
 from clinics.models import Condition, InsuranceCarrier, Place, TreatmentType
 from clinics.places import CITY_ABBREVIATIONS, US_STATES, ZIP_PATTERN
+from directory.caching import cached
 
 # Everyday names for each treatment, condition and carrier (by slug), besides the names in the tables.
 TREATMENT_WORDS = {

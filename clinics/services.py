@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.caching import listings_changed
 from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
+from directory.caching import listings_changed
 from directory.context_processors import SITE_NAME
 from directory.outbox import email_queue
 

@@ -133,22 +133,35 @@ DATABASES["default"].update(
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME") or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache and sessions are in the database by default, so several app servers can share one
-# PostgreSQL. "local" holds each process's copies of shared entries, used only while the shared
-# versions say they are current (clinics/caching.py); nothing depends on what one process keeps.
+# The caches and sessions are in the database by default, so several app servers can share one
+# PostgreSQL. "default" holds security state: rate-limit counts, allauth's sign-in lockouts and the
+# versions of cached pages. "pages" holds cached pages and computed entries (directory/caching.py),
+# which any visitor can add to with a new URL; apart, filling it can never evict the former. "local"
+# holds each process's copies of shared entries, used only while the shared versions say they are
+# current; nothing depends on what one process keeps.
 CACHES = {
     "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": env_str("CACHE_BACKEND", "directory.database_cache.DatabaseCache"),
         "LOCATION": env_str("CACHE_LOCATION", "django_cache"),
+    },
+    "pages": {
+        "BACKEND": env_str("PAGE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("PAGE_CACHE_LOCATION", "django_page_cache"),
     },
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 500)},
     },
 }
-if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-    # Django's default of 300 entries would have every new search evict an older one.
-    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)}
+# The database cache culls a third of its entries once it holds more than this (Django's default
+# of 300 would have every new search evict an older one). Security state only grows with visitors
+# in the last day, so its limit is only reached by a flood of addresses.
+for alias, variable, max_entries in [
+    ("default", "CACHE_MAX_ENTRIES", 100000),
+    ("pages", "PAGE_CACHE_MAX_ENTRIES", 20000),
+]:
+    if CACHES[alias]["BACKEND"].endswith("DatabaseCache"):
+        CACHES[alias]["OPTIONS"] = {"MAX_ENTRIES": env_int(variable, max_entries)}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Clinic page views are added up in each process and written this often (clinics/pageviews.py).
 PAGE_VIEWS_FLUSH_SECONDS = env_int("PAGE_VIEWS_FLUSH_SECONDS", 10)

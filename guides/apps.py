@@ -7,7 +7,7 @@ class GuidesConfig(AppConfig):
     verbose_name = "Guides"
 
     def ready(self) -> None:
-        from clinics.caching import GUIDES, changes_by_itself, guides_changed
+        from directory.caching import GUIDES, changes_by_itself, guides_changed
         from directory.media import register_media_rule
         from guides.images import hero_image_visibility
         from guides.models import Guide

@@ -12,9 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.models import Clinic, Condition, TreatmentType
 from clinics.places import Location
+from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from guides.forms import NEAR_MAX_LENGTH, NearForm, SpravatoSelfCheckForm
 from guides.models import Guide, SitePage, Topic
 

@@ -78,12 +78,13 @@ end
 """
 
 COUNT_QUERIES = """
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 cache.clear()
+caches["pages"].clear()
 client = Client(HTTP_HOST="127.0.0.1")
 for path in PATHS:
     counts = []

@@ -37,7 +37,7 @@ def cache_versions(db):
     On the database cache a stored entry costs 5 queries (count for culling, savepoint, look-up,
     insert, release); a read costs 1.
     """
-    from clinics.caching import start_new_versions
+    from directory.caching import start_new_versions
 
     start_new_versions()
 

@@ -14,13 +14,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
-from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld
 from clinics.views.search import results_page
+from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone, reading_only, url_key
 
+# The query parameters a landing page reads; any other makes it render for that request alone.
+PARAMETERS = ("page",)
 HOME = ("Home", "/")
 ALL_CLINICS = ("Clinics", "/clinics/")
 
@@ -34,14 +36,15 @@ def _landing_search(**fixed: str) -> ClinicFilter:
 def _render(request: HttpRequest, template: str, context: Callable[[], dict]) -> HttpResponse:
     """The landing page, cached whole for anonymous visitors; `context` is called only to render it."""
     return HttpResponse(
-        page_for_everyone(request, template, context, depends_on=(LISTINGS, GUIDES), parameters=("page",))
+        page_for_everyone(request, template, context, depends_on=(LISTINGS, GUIDES), parameters=PARAMETERS)
     )
 
 
 def _landing(request: HttpRequest, *, fixed: dict, crumbs: list, refine: dict, **context) -> dict:
     """The page's context with its results; `refine` holds the parameters that open the same search on /clinics/."""
+    reading = reading_only(request, PARAMETERS)
     return {
-        **cached(url_key("landing-results", request), lambda: _results(request, _landing_search(**fixed))),
+        **cached(url_key("landing-results", reading), lambda: _results(reading, _landing_search(**fixed))),
         "crumbs": crumbs,
         "breadcrumb_json_ld": breadcrumb_json_ld(crumbs),
         "refine_url": f"{reverse('clinics:list')}?{urlencode(refine)}",

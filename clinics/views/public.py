@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
-from clinics.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from clinics.forms import InquiryForm, ListingReportForm
 from clinics.models import Clinic, ClinicPhoto, Condition, TreatmentType, offers_with_details
 from clinics.pageviews import count_view
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
+from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone
 
 
 def home(request: HttpRequest) -> HttpResponse:

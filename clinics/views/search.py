@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from clinics import keywords
-from clinics.caching import cached, page_for_everyone, url_key
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic
+from directory.caching import cached, page_for_everyone, reading_only, url_key
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
@@ -51,17 +51,19 @@ SEARCH_PARAMETERS = (*ClinicSearchForm.base_fields, *ClinicFilter.base_filters, 
 def clinic_search(request: HttpRequest) -> HttpResponse:
     """The search page; it depends only on the query string and the listings, so it is cached.
 
-    The body is cached apart too, for members, who get the rest of the page rendered for them.
-    Words in the keyword box that name a filter become that filter first, by a redirect, so the
-    page (and its cache entry) is the one for the explicit search.
+    The body is cached apart too, for members and URLs with other parameters, who get the rest of
+    the page rendered for them; it is computed from the parameters it reads alone. Words in the
+    keyword box that name a filter become that filter first, by a redirect, so the page (and its
+    cache entry) is the one for the explicit search.
     """
     if (understood := keywords.rewritten(request.GET)) is not None:
         return redirect(f"{request.path}?{understood.urlencode()}")
+    reading = reading_only(request, SEARCH_PARAMETERS)
     return HttpResponse(
         page_for_everyone(
             request,
             "clinics/search.html",
-            lambda: cached(url_key("search-page", request), lambda: _search_body(request)),
+            lambda: cached(url_key("search-page", reading), lambda: _search_body(reading)),
             parameters=SEARCH_PARAMETERS,
         )
     )

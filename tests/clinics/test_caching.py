@@ -3,19 +3,23 @@
 import re
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.caching import url_key
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.services import clinic_mark_verified
+from directory.caching import release, url_key
 from tests.factories import make_clinic, make_guide
+from tests.staff_factories import make_place
 
 pytestmark = pytest.mark.django_db
 
@@ -109,9 +113,14 @@ def test_another_app_server_uses_the_shared_page_without_rendering_it_again(clie
     clinic = make_clinic()
     first = client.get("/clinics/tx/").content
     caches["local"].clear()  # as in a process that has not served the page yet
-    with django_assert_num_queries(1):  # the versions and the page, in one read
+    with django_assert_num_queries(2):  # the versions, then the page
         assert client.get("/clinics/tx/").content == first
     assert clinic.name.encode() in first
+
+
+def stored_page(response) -> tuple | None:
+    """The whole page cached for the response's URL by this release, if any."""
+    return caches["pages"].get(f"{url_key('page', response.wsgi_request)}:{release()}")
 
 
 def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(client):
@@ -119,9 +128,43 @@ def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(c
     for path in [f"{clinic.get_absolute_url()}?utm_source=mail", "/clinics/?q=clinic&made_up=1", "/?ref=x"]:
         response = client.get(path)
         assert response.status_code == 200
-        assert cache.get(url_key("page", response.wsgi_request)) is None
+        assert stored_page(response) is None
     response = client.get("/clinics/?q=clinic")
-    assert cache.get(url_key("page", response.wsgi_request)) is not None
+    assert stored_page(response) is not None
+
+
+def page_cache_entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {settings.CACHES['pages']['LOCATION']}")  # noqa: S608 - our setting
+        return cursor.fetchone()[0]
+
+
+def test_made_up_parameters_never_add_entries_to_the_cache(client, django_user_model):
+    make_clinic()
+    member = Client()
+    member.force_login(django_user_model.objects.create_user("member", "member@example.com", "a-long-test-password"))
+    paths = ["/clinics/?q=clinic", "/clinics/tx/", "/treatments/spravato/"]
+    for path in paths:  # anonymous visitors, and a member who gets the page's parts from the cache
+        client.get(path)
+        member.get(path)
+    before = page_cache_entries()
+    for n in range(3):
+        for path in paths:
+            made_up = f"{path}{'&' if '?' in path else '?'}utm_source=mail{n}"
+            assert client.get(made_up).status_code == 200
+            assert member.get(made_up).status_code == 200
+    assert page_cache_entries() == before
+
+
+def test_a_made_up_parameter_never_reaches_the_links_shown_to_the_next_visitor(client):
+    for _ in range(21):  # two pages of results, so the pages link to each other
+        make_clinic()
+    for path in ["/clinics/?state=TX", "/clinics/tx/"]:
+        separator = "&" if "?" in path else "?"
+        assert client.get(f"{path}{separator}sneaky=1").status_code == 200
+        page = Client().get(path).content.decode()
+        assert 'rel="next"' in page
+        assert "sneaky" not in page
 
 
 def test_signed_in_members_and_visitors_with_a_message_never_get_or_fill_the_page_cached_for_everyone(
@@ -155,3 +198,54 @@ def test_expire_cache_makes_every_cached_page_render_afresh(client):
     assert b"Before Release Clinic" in client.get(clinic.get_absolute_url()).content
     call_command("expire_cache", stdout=StringIO())
     assert b"After Release Clinic" in client.get(clinic.get_absolute_url()).content
+
+
+@pytest.fixture
+def release_templates(settings, tmp_path):
+    """A template folder ahead of the project's, whose base.html a test can change as a release would."""
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    base = tmp_path / "base.html"
+    base.write_text((Path(settings.BASE_DIR) / "templates" / "base.html").read_text())
+    release.cache_clear()
+    yield base
+    release.cache_clear()
+
+
+def test_a_release_with_changed_templates_serves_new_pages_without_any_manual_step(
+    client, settings, release_templates
+):
+    clinic = make_clinic()
+    pages = [clinic.get_absolute_url(), "/clinics/?q=clinic", "/clinics/tx/", "/"]
+    for path in pages:
+        assert b"Released today" not in client.get(path).content
+    release_templates.write_text(release_templates.read_text().replace("</footer>", "Released today</footer>"))
+    # The new release's processes: fresh templates, fresh memory.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0]}]
+    release.cache_clear()
+    caches["local"].clear()
+    for path in pages:
+        assert b"Released today" in client.get(path).content, path
+
+
+def test_a_place_edited_in_the_admin_moves_the_search_results_at_once(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    make_clinic(name="Downtown Austin Clinic")  # in Austin, near ZIP 78701
+    make_place(zip_code="78799", city="Austin", state="TX", latitude=40.7128, longitude=-74.0060)
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == []
+    admin = Client()
+    admin.force_login(django_user_model.objects.create_superuser("admin", "admin@directory.example", "a-long-pw-1"))
+    corrected = {"zip_code": "78799", "city": "Austin", "state": "TX", "latitude": "30.2713", "longitude": "-97.7426"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post("/admin/clinics/place/78799/change/", corrected).status_code == 302
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == ["Downtown Austin Clinic"]
+
+
+def test_load_places_moves_the_search_results_at_once(client, django_capture_on_commit_callbacks):
+    make_clinic(name="Downtown Austin Clinic")
+    make_place(zip_code="78799", city="Austin", state="TX", latitude=40.7128, longitude=-74.0060)
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == []
+    corrected = {"zip_code": "78799", "city": "Austin", "state": "TX", "lat": "30.2713", "long": "-97.7426"}
+    with mock.patch("zipcodes.list_all", return_value=[corrected]), django_capture_on_commit_callbacks(execute=True):
+        call_command("load_places", stdout=StringIO())
+    assert card_names(client.get("/clinics/", {"where": "78799", "radius": "10"})) == ["Downtown Austin Clinic"]

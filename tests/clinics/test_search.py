@@ -469,9 +469,9 @@ def test_the_search_page_query_count_does_not_grow_with_results(
         bill_insurance(clinic, "iv-infusion", "aetna")
         clinic.conditions.add(*Condition.objects.all())
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
-    # 4 choice lists, the place, count, page, 3 prefetches, 6 facet queries; the cache: read and
-    # store the facet counts, the rendered body, then the whole page (1 + 5 each).
-    with django_assert_max_num_queries(34):
+    # 4 choice lists, the place, count, page, 3 prefetches, 1 facet query; the cache: read the
+    # versions, then read and store the facet counts, the rendered body and the whole page (2 + 5 each).
+    with django_assert_max_num_queries(32):
         response = search(client, **params)
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):  # the page, cached whole for anonymous visitors
@@ -485,7 +485,7 @@ def test_a_search_without_a_place_has_a_fixed_query_count_too(
     for _ in range(shown):
         make_clinic(treatments={"iv-infusion": (400, 600), "spravato": (500, 600)})
     # As above without the place.
-    with django_assert_max_num_queries(33):
+    with django_assert_max_num_queries(31):
         response = search(client, treatment="iv-infusion")
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):

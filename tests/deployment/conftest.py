@@ -114,15 +114,16 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture(scope="session")
 def start_server(site) -> Iterator:
-    """Start gunicorn instances on free loopback ports; all are stopped after the session."""
+    """Start gunicorn instances on free loopback ports, with the site's environment and any `overrides`;
+    all are stopped after the session."""
     processes: list[subprocess.Popen] = []
 
-    def start() -> str:
+    def start(**overrides: str) -> str:
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "directory.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
             cwd=BASE_DIR,
-            env=site.environment,
+            env={**site.environment, **overrides},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

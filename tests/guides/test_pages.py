@@ -103,8 +103,9 @@ def test_the_list_page_makes_a_fixed_number_of_queries(
     for n in range(GUIDES_PER_PAGE + 3):
         make_guide(treatments=["iv-infusion", "spravato"], conditions=["ptsd"], publish_at=days_ago(n + 1))
 
-    # count, page of guides, treatment-type menu, condition menu; reading and storing the page (1 + 5)
-    with django_assert_max_num_queries(10):
+    # count, page of guides, treatment-type menu, condition menu; reading the versions, reading and
+    # storing the page (1 + 1 + 5)
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("guides:list"))
     assert page.status_code == 200
     with django_assert_num_queries(1):  # the page, cached whole for anonymous visitors
@@ -130,9 +131,10 @@ def test_the_detail_page_makes_a_fixed_number_of_queries(
     for _ in range(4):
         make_guide(treatments=["iv-infusion"])
 
-    # the cache read, guide, its 2 topic lists, finding the place, the cache read, choosing the related
-    # clinics and fetching them with 3 card prefetches, storing them (5), related guides, storing the page (5)
-    with django_assert_max_num_queries(21 + place_lookups):
+    # the cache reads (versions, page), guide, its 2 topic lists, finding the place, the cache reads,
+    # choosing the related clinics and fetching them with 3 card prefetches, storing them (5), related
+    # guides, storing the page (5)
+    with django_assert_max_num_queries(23 + place_lookups):
         response = client.get(guide.get_absolute_url(), query)
     assert len(response.context["related_clinics"]) == RELATED_CLINICS
     with django_assert_num_queries(1):  # the page, cached whole for anonymous visitors
@@ -239,9 +241,9 @@ def test_spellings_of_one_place_share_the_cached_related_clinics(
         make_clinic()
     client.get(guide.get_absolute_url(), {"near": "Austin, TX"})
 
-    # the cache read, guide, its 2 topic lists, finding the place, the related clinics' cache read,
-    # related guides, storing the page (5): nothing chooses or fetches clinics again
-    with django_assert_max_num_queries(12):
+    # the cache reads (versions, page), guide, its 2 topic lists, finding the place, the related
+    # clinics' versions, related guides, storing the page (5): nothing chooses or fetches clinics again
+    with django_assert_max_num_queries(13):
         response = client.get(guide.get_absolute_url(), {"near": "austin tx"})
     assert len(related_names(response)) == 3
 

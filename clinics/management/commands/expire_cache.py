@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from clinics.caching import start_new_versions
+from directory.caching import start_new_versions
 
 
 class Command(BaseCommand):
     help = (
-        "Make every cached page and computed entry stale on all app servers. Run once per release, "
-        "after migrate: cached HTML was rendered by the old templates."
+        "Make every cached page and computed entry stale on all app servers, after a change made "
+        "around the app (SQL, or QuerySet.update in a shell). A release needs nothing: entries are "
+        "cached per release of code, templates and static files."
     )
 
     def handle(self, *args, **options) -> None:

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.caching import listings_changed, one_version_for_many_changes
 from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from directory.caching import listings_changed, one_version_for_many_changes
 from guides.starter_guides import create_starter_guides
 
 # Metros where most demo clinics cluster, so a search near a big city finds several.

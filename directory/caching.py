@@ -4,8 +4,11 @@ Every entry is stored with the versions of the data it was computed from. Saving
 clinic, its treatments, conditions, carriers, languages or photos, or the reference data, sets a
 new listings version once the transaction commits (a guide, the guides version), so the next
 request recomputes. A request that read the old data before the commit stores its result under
-the old version, which nobody asks for again. The cache comes from settings (the database by
-default), so every app server sees the same versions.
+the old version, which nobody asks for again. The caches come from settings (the database by
+default), so every app server sees the same versions. Versions live in the default cache with the
+other security state; entries in the "pages" cache, which any visitor can fill with new URLs and
+which can therefore never evict a version. Entries are also kept per release of the code,
+templates and static files (`release`), so a deploy needs no step to make old pages stale.
 
 Each process also keeps copies of recent entries in its own memory (the "local" cache). A copy is
 used only while its versions are the current shared ones, so it is never staler than the shared
@@ -19,18 +22,24 @@ Only what is the same for every visitor goes in: computed data and HTML without 
 anything about the user (`page_for_everyone` fills the token in per request).
 """
 
+import copy
+import functools
 import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TypeVar
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -46,6 +55,33 @@ T = TypeVar("T")
 Version = tuple[str, float | None]  # a random id, and when the data next changes by itself (a timestamp)
 _batch = threading.local()
 _next_change: dict[str, Callable[[], datetime | None]] = {}
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code, templates and static files this process serves, the libraries pinned,
+    and the static files' manifest (the hashed names pages link to).
+
+    Entries are cached under it, so a release that changes any of them renders every page afresh
+    by itself, while the one before it (still running during a rolling deploy) keeps its own.
+    """
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    manifest = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest and (Path(settings.STATIC_ROOT) / manifest).is_file():
+        digest.update((Path(settings.STATIC_ROOT) / manifest).read_bytes())
+    base = Path(settings.BASE_DIR)
+    folders = [
+        Path(__file__).resolve().parent,  # this module's own package
+        *(Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base),  # the project's apps
+        *(Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])),
+        *(Path(folder) for folder in settings.STATICFILES_DIRS),
+    ]
+    files = {path for folder in folders for path in folder.rglob("*") if path.is_file()}
+    for path in sorted([*files, base / "requirements.txt"]):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _version_key(name: str) -> str:
@@ -70,12 +106,14 @@ def _still_current(version: Version) -> bool:
 def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,)) -> T:
     """The value under `key` if computed from the current data, else `compute()`, stored for next time.
 
-    One shared-cache round trip on a hit. An exception in `compute` (an Http404, say) is not cached.
+    One read of the versions when this process holds a current copy; one more for the shared entry
+    when it does not. An exception in `compute` (an Http404, say) is not cached.
     """
+    key = f"{key}:{release()}"
     local = caches["local"]
-    copy = local.get(key)
+    held = local.get(key)
     version_keys = [_version_key(name) for name in depends_on]
-    found = cache.get_many(version_keys if copy else [*version_keys, key])
+    found = cache.get_many(version_keys)
     versions = []
     for name, version_key in zip(depends_on, version_keys, strict=True):
         version = found.get(version_key)
@@ -87,12 +125,13 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
             if not cache.add(version_key, version, None):
                 return compute()  # another process has just started this version: don't guess it
         versions.append(version)
-    if copy and copy[0] == versions:
-        return copy[1]
-    entry = cache.get(key) if copy else found.get(key)
+    if held and held[0] == versions:
+        return held[1]
+    pages = caches["pages"]
+    entry = pages.get(key)
     if entry is None or entry[0] != versions:
         entry = (versions, compute())
-        cache.set(key, entry, TIMEOUT)
+        pages.set(key, entry, TIMEOUT)
     local.set(key, entry, TIMEOUT)
     return entry[1]
 
@@ -119,13 +158,29 @@ def page_for_everyone(
     if request.user.is_authenticated or len(messages.get_messages(request)) or set(request.GET) - set(parameters):
         html = render()
     else:
-        html = cached(url_key("page", request), render, depends_on=depends_on)
+        html = cached(url_key("page", reading_only(request, parameters)), render, depends_on=depends_on)
     return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
 
 
+def reading_only(request: HttpRequest, parameters: tuple[str, ...]) -> HttpRequest:
+    """The request as a page that reads only the query `parameters` sees it: the others dropped.
+    Parts computed from it are the same for every URL that differs only in what the page ignores,
+    so they are cached once, and their links carry nothing another visitor made up.
+    """
+    reading = copy.copy(request)
+    reading.GET = QueryDict(mutable=True)
+    for name in [name for name in request.GET if name in parameters]:
+        reading.GET.setlist(name, request.GET.getlist(name))
+    reading.GET._mutable = False
+    return reading
+
+
 def url_key(name: str, request: HttpRequest) -> str:
-    """A cache key for `name` computed for this path and query string: the whole page, or a part of it."""
-    return f"{name}:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    """A cache key for `name` computed for this path and query string: the whole page, or a part of it.
+
+    Pass the request through `reading_only` first, so that parameters the page ignores make no new key.
+    """
+    return f"{name}:" + hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
 
 
 def data_changed(name: str) -> None:
