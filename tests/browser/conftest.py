@@ -57,19 +57,18 @@ def page(browser, live_server):
     page = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
-    page.on(
-        "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and not is_tile(message.location.get("url", ""))
-        else None,
-    )
+
+    def on_console(message) -> None:
+        if message.type == "error" and not is_tile(message.location.get("url", "")):
+            errors.append(message.text)
+
+    def on_request(request) -> None:
+        if not (request.url.startswith(live_server.url) or is_tile(request.url)):
+            foreign.append(request.url)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "request",
-        lambda request: None
-        if request.url.startswith(live_server.url) or is_tile(request.url)
-        else foreign.append(request.url),
-    )
+    page.on("request", on_request)
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
