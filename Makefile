@@ -69,3 +69,15 @@ vendor-leaflet:
 	cp -R var/leaflet/package/LICENSE var/leaflet/package/dist/leaflet.css var/leaflet/package/dist/leaflet.js \
 		var/leaflet/package/dist/leaflet.js.map var/leaflet/package/dist/images static/vendor/leaflet/
 	rm -rf var/leaflet
+
+# Lighthouse scores (mobile preset, Debian's chromium) of the home, search, clinic and guide pages,
+# served by gunicorn with production settings; Lighthouse is pinned in scripts/lighthouse/package.json.
+LIGHTHOUSE := scripts/lighthouse/node_modules/lighthouse/package.json
+$(LIGHTHOUSE): scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	npm ci --prefix scripts/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
+	scripts/ensure-chromium
+	$(BIN)/python scripts/lighthouse.py
