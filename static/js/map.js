@@ -2,9 +2,31 @@
 // clinic on its own page. Everything they show comes from data- attributes in the page's HTML (the
 // Content-Security-Policy forbids inline scripts), so a cached page carries its own map. Without
 // JavaScript the maps stay hidden: the search page is the list and the clinic page has its address.
+// Leaflet itself is fetched only when a map is about to be shown, so a phone that never opens the
+// map never downloads it.
 (() => {
   "use strict";
-  if (!window.L) return;
+
+  const ASSETS = document.currentScript.dataset;
+  let leaflet = null;
+
+  function loadLeaflet() {
+    leaflet ??= Promise.all([
+      new Promise((resolve, reject) => {
+        const style = Object.assign(document.createElement("link"), { rel: "stylesheet", href: ASSETS.leafletCss });
+        style.addEventListener("load", resolve);
+        style.addEventListener("error", reject);
+        document.head.append(style);
+      }),
+      new Promise((resolve, reject) => {
+        const script = Object.assign(document.createElement("script"), { src: ASSETS.leafletJs });
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", reject);
+        document.head.append(script);
+      }),
+    ]);
+    return leaflet;
+  }
 
   const WIDE = window.matchMedia("(min-width: 64em)");
   const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -42,6 +64,10 @@
 
     function draw() {
       if (!shown()) return;
+      if (!window.L) {
+        loadLeaflet().then(draw);
+        return;
+      }
       if (!map) {
         // A wheel over the map scrolls the page, as it does everywhere else on it.
         map = L.map(box, { scrollWheelZoom: false });
@@ -137,7 +163,7 @@
         for (const entry of entries) {
           if (!entry.isIntersecting) continue;
           near.unobserve(entry.target);
-          clinicMap(entry.target);
+          loadLeaflet().then(() => clinicMap(entry.target));
         }
       },
       { rootMargin: "200px" },
