@@ -1,6 +1,6 @@
 """Lighthouse scores of the main pages, on Debian's chromium with Lighthouse's mobile preset.
 
-Usage: make lighthouse
+Usage: make lighthouse [RUNS=3]
 
 Serves the site with production settings (gunicorn, collected and compressed static files) on
 127.0.0.1 from the development database with demo data (as `make run` builds it), then runs
@@ -8,13 +8,16 @@ Lighthouse (pinned in scripts/lighthouse/package.json) on the home page, a searc
 clinic page and a guide page, and prints the four category scores of each. Plain HTTP on loopback:
 HTTPS and HSTS are the TLS proxy's part in production, so only the redirect to HTTPS is left off.
 Each page is requested once first, so Lighthouse finds it in the page cache as nearly every visitor
-does. Full reports are written to var/lighthouse/.
+does. Performance scores swing with whatever else the machine is doing (Lighthouse slows the CPU
+down on top of it), so each page is measured RUNS times and the median of each score is printed,
+with the load average at the start. Full reports of the last run are written to var/lighthouse/.
 """
 
 import json
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +30,7 @@ LIGHTHOUSE = ROOT / "scripts" / "lighthouse" / "node_modules" / ".bin" / "lighth
 REPORTS = ROOT / "var" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+RUNS = int(os.environ.get("RUNS", "3"))
 
 FIND_PAGES = """
 from clinics.models import Clinic
@@ -121,17 +125,20 @@ def main() -> None:
         wait_until_up(base + "/healthz")
         for path in pages.values():  # into the page cache, where nearly every visitor finds a page
             urllib.request.urlopen(base + path, timeout=30)  # noqa: S310 - our own server on loopback
-        scores = {name: lighthouse(name, base + path) for name, path in pages.items()}
+        load = os.getloadavg()[0]
+        runs = {name: [lighthouse(name, base + path) for _ in range(RUNS)] for name, path in pages.items()}
     finally:
         server.terminate()
         server.wait()
 
     version = json.loads((LIGHTHOUSE.parent.parent / "lighthouse" / "package.json").read_text())["version"]
-    print(f"\nLighthouse {version}, mobile preset, {CHROME}")
-    print("| page | performance | accessibility | best practices | SEO |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(f"\nLighthouse {version}, mobile preset, {CHROME}; median of {RUNS} runs; load average {load:.1f}")
+    print("| page | performance | accessibility | best practices | SEO | performance per run |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
     for name, path in pages.items():
-        print(f"| {name} `{path}` | " + " | ".join(str(scores[name][category]) for category in CATEGORIES) + " |")
+        medians = [round(statistics.median(run[category] for run in runs[name])) for category in CATEGORIES]
+        each = ", ".join(str(run["performance"]) for run in runs[name])
+        print(f"| {name} `{path}` | " + " | ".join(map(str, medians)) + f" | {each} |")
     print(f"Full reports: {REPORTS.relative_to(ROOT)}/")
 
 
