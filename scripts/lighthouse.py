@@ -31,6 +31,7 @@ REPORTS = ROOT / "var" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 RUNS = int(os.environ.get("RUNS", "3"))
+FAILED: dict[str, set[str]] = {}  # pass-or-fail audits each page failed, printed once
 
 FIND_PAGES = """
 from clinics.models import Clinic
@@ -80,7 +81,9 @@ def lighthouse(name: str, url: str) -> dict[str, int]:
     )
     report = json.loads(output.with_suffix(".report.json").read_text())
     for audit in report["audits"].values():
-        if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary":
+        failed = audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary"
+        if failed and audit["id"] not in FAILED.setdefault(name, set()):
+            FAILED[name].add(audit["id"])
             print(f"  {name}: {audit['id']}: {audit['title']}", file=sys.stderr)
     return {category: round(report["categories"][category]["score"] * 100) for category in CATEGORIES}
 

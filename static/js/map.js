@@ -89,11 +89,13 @@
           icon: pin(),
           title: name,
           riseOnHover: true,
+          // Out of the tab order: twenty markers would stand between the sort field and the list that
+          // holds the same clinics. Focusing a card lights up its marker instead.
+          keyboard: false,
         });
         marker.bindTooltip(name, { direction: "top" });
         marker.on("click", () => select(card));
         marker.addTo(map);
-        marker.getElement().setAttribute("aria-label", `${name}: show in the list`);
         markers.set(card, marker);
       });
     }

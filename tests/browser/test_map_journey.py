@@ -43,6 +43,10 @@ def markers(page):
     return page.locator(".results-map .leaflet-marker-icon")
 
 
+def marker(page, name: str):
+    return page.locator(f'.results-map .leaflet-marker-icon[title="{name}"]')
+
+
 def card(page, name: str):
     return page.locator(".clinic-card", has=page.get_by_role("link", name=name, exact=True))
 
@@ -69,12 +73,12 @@ def test_a_marker_leads_to_its_card_and_a_card_lights_up_its_marker(page, clinic
     expect(markers(page)).to_have_count(3)
     sage = card(page, "Sage Spravato Clinic")
 
-    page.get_by_role("button", name="Sage Spravato Clinic: show in the list").click()
+    marker(page, "Sage Spravato Clinic").click()
     assert "is-selected" in sage.get_attribute("class")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Sage Spravato Clinic"
     assert sage.is_visible()
 
-    cedar_marker = page.get_by_role("button", name="Cedar IV Clinic: show in the list")
+    cedar_marker = marker(page, "Cedar IV Clinic")
     card(page, "Cedar IV Clinic").hover()
     assert "is-highlighted" in cedar_marker.get_attribute("class")
     page.mouse.move(0, 0)
@@ -82,6 +86,7 @@ def test_a_marker_leads_to_its_card_and_a_card_lights_up_its_marker(page, clinic
 
     page.get_by_role("link", name="Cedar IV Clinic", exact=True).focus()  # as by Tab
     assert "is-highlighted" in cedar_marker.get_attribute("class")
+    assert cedar_marker.get_attribute("tabindex") is None, "markers stay out of the tab order"
 
 
 def test_a_phone_shows_the_map_behind_its_button(page, clinics, tile_requests):
