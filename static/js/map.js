@@ -31,6 +31,10 @@
   const WIDE = window.matchMedia("(min-width: 64em)");
   const REDUCED_MOTION = window.matchMedia("(prefers-reduced-motion: reduce)");
 
+  // A wheel over a map, or one finger on a phone's, scrolls the page as it does everywhere else on
+  // it; the buttons and two fingers zoom and move the map.
+  const GESTURES = { scrollWheelZoom: false, dragging: !window.matchMedia("(pointer: coarse)").matches };
+
   function tiles(element) {
     return L.tileLayer(element.dataset.tilesUrl, {
       attribution: element.dataset.tilesAttribution,
@@ -69,8 +73,7 @@
         return;
       }
       if (!map) {
-        // A wheel over the map scrolls the page, as it does everywhere else on it.
-        map = L.map(box, { scrollWheelZoom: false });
+        map = L.map(box, GESTURES);
         tiles(container).addTo(map);
       }
       map.invalidateSize();
@@ -140,7 +143,7 @@
 
   function clinicMap(box) {
     const at = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
-    const map = L.map(box, { scrollWheelZoom: false }).setView(at, 14);
+    const map = L.map(box, GESTURES).setView(at, 14);
     tiles(box).addTo(map);
     L.marker(at, { icon: pin(), title: box.dataset.name, keyboard: false }).addTo(map);
   }

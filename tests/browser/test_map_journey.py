@@ -63,6 +63,7 @@ def test_a_laptop_shows_one_marker_per_result_beside_the_list(page, clinics, til
     the_list = page.locator(".card-grid").bounding_box()
     assert the_map["x"] >= the_list["x"] + the_list["width"], "the map should stand beside the list"
     assert page.get_by_role("button", name="Map").is_hidden(), "no toggle where the map is always shown"
+    assert "leaflet-grab" in page.get_by_role("region", name="Map of the clinics on this page").get_attribute("class")
     assert tile_requests, "the map should ask the configured tile host for its tiles"
     assert page.get_by_role("link", name="OpenStreetMap").is_visible()  # the tiles' attribution
 
@@ -110,6 +111,19 @@ def test_a_phone_shows_the_map_behind_its_button(page, clinics, tile_requests):
 
     toggle.click()
     assert the_map.is_hidden()
+
+
+def test_on_a_touch_screen_one_finger_scrolls_the_page_not_the_map(browser, live_server, clinics):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, has_touch=True, is_mobile=True)
+    context.route(f"{map_tiles_origin()}/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(SEARCH)
+    page.get_by_role("button", name="Map").tap()
+    expect(markers(page)).to_have_count(3)
+    box = page.get_by_role("region", name="Map of the clinics on this page")
+    assert "leaflet-grab" not in box.get_attribute("class"), "dragging the map is off"
+    assert "leaflet-touch-zoom" in box.get_attribute("class"), "two fingers still zoom and move it"
+    context.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
