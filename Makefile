@@ -9,7 +9,7 @@ DEMO_CLINICS ?= 60
 # Development defaults; production sets its own environment (README, "Production").
 export DEBUG ?= true
 
-.PHONY: run test lint setup db-stop smoke soak bench clean
+.PHONY: run test lint setup db-stop smoke soak bench clean vendor-leaflet lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,30 @@ clean: db-stop
 bench: $(VENV)/.installed
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python scripts/benchmark.py
+
+# Leaflet for the maps, kept in static/ so the site needs no npm and no CDN. This refreshes it from
+# the npm registry; the tarball must match the integrity the registry published for 1.9.4.
+LEAFLET_VERSION := 1.9.4
+LEAFLET_INTEGRITY := sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==
+vendor-leaflet:
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	rm -rf var/leaflet && mkdir -p var/leaflet
+	cd var/leaflet && npm pack leaflet@$(LEAFLET_VERSION) --silent >/dev/null
+	test "sha512-$$(openssl dgst -sha512 -binary var/leaflet/leaflet-$(LEAFLET_VERSION).tgz | base64 -w0)" = "$(LEAFLET_INTEGRITY)"
+	tar -xzf var/leaflet/leaflet-$(LEAFLET_VERSION).tgz -C var/leaflet
+	rm -rf static/vendor/leaflet && mkdir -p static/vendor/leaflet
+	cp -R var/leaflet/package/LICENSE var/leaflet/package/dist/leaflet.css var/leaflet/package/dist/leaflet.js \
+		var/leaflet/package/dist/leaflet.js.map var/leaflet/package/dist/images static/vendor/leaflet/
+	rm -rf var/leaflet
+
+# Lighthouse scores (mobile preset, Debian's chromium) of the home, search, clinic and guide pages,
+# served by gunicorn with production settings; Lighthouse is pinned in scripts/lighthouse/package.json.
+LIGHTHOUSE := scripts/lighthouse/node_modules/lighthouse/package.json
+$(LIGHTHOUSE): scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	npm ci --prefix scripts/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
+	scripts/ensure-chromium
+	$(BIN)/python scripts/lighthouse.py

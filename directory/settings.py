@@ -285,15 +285,36 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+
+
+def map_tiles_origin(url: str) -> str:
+    """The origin a tile URL template loads from, for the CSP: Leaflet's {s} subdomains become a wildcard."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if scheme not in ("http", "https") or not host or not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured(f"MAP_TILES_URL must be an http(s) URL with {{z}}, {{x}} and {{y}}, not {url!r}")
+    return f"{scheme}://{host.replace('{s}', '*')}"
+
+
+# The maps of search results and clinic pages draw tiles from this URL template (Leaflet's syntax);
+# an empty value turns the maps off. OpenStreetMap's own tiles suit a small site; a busy one should
+# use a tile provider (OpenStreetMap's tile usage policy) and set its attribution here too.
+MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env_str(
+    "MAP_TILES_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+MAP_TILES_ORIGINS = [map_tiles_origin(MAP_TILES_URL)] if MAP_TILES_URL else []
+
 # Content-Security-Policy (django-csp): every page loads only its own scripts, styles and images.
 # JSON-LD <script type="application/ld+json"> blocks are data, not scripts, so they need nothing.
-# Object storage for media on another host adds its origin through MEDIA_ORIGIN.
+# Object storage for media on another host adds its origin through MEDIA_ORIGIN; map tiles, theirs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env_list("MEDIA_ORIGIN", [])],
+        "img-src": ["'self'", "data:", *env_list("MEDIA_ORIGIN", []), *MAP_TILES_ORIGINS],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -33,16 +33,42 @@ def browser():
         browser.close()
 
 
+def map_tiles_origin() -> str:
+    from django.conf import settings
+
+    return settings.MAP_TILES_ORIGINS[0] if settings.MAP_TILES_ORIGINS else ""
+
+
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh page; fails the test on any console error or request to another host."""
+    """A fresh page; fails the test on any console error or request to another host.
+
+    Map tiles are the one exception: their requests are aborted before they leave the machine, and
+    their failures are not errors of the page.
+    """
     context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    tiles = map_tiles_origin()
+    if tiles:
+        context.route(f"{tiles}/**", lambda route: route.abort())
+
+    def is_tile(url: str) -> bool:
+        return bool(tiles) and url.startswith(tiles + "/")
+
     page = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def on_console(message) -> None:
+        if message.type == "error" and not is_tile(message.location.get("url", "")):
+            errors.append(message.text)
+
+    def on_request(request) -> None:
+        if not (request.url.startswith(live_server.url) or is_tile(request.url)):
+            foreign.append(request.url)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: None if request.url.startswith(live_server.url) else foreign.append(request.url))
+    page.on("request", on_request)
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"

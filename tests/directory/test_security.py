@@ -19,7 +19,7 @@ STRICT_DIRECTIVES = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: https://tile.openstreetmap.org",  # map tiles (tests/clinics/test_map.py)
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",
