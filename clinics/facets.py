@@ -6,6 +6,7 @@ offers - its conditions and languages, the treatments and carriers of its offers
 other offer filters, its lowest price per session. One aggregate over those rows then counts every
 option of every group: an option's count is the number of clinics that meet every other group's
 filter and have that option. It is the number of results the option gives; a test checks each.
+The same aggregate counts the search's own results, so the results page need not count them.
 """
 
 from functools import reduce
@@ -117,6 +118,7 @@ class FacetQuery:
                 sql, sql_params = test(value)
                 count(group, value, ["offers_ok", *others_ok(group), sql], sql_params)
         clinic_ok = others_ok("")
+        count("results", "all", ["offers_ok", *clinic_ok], [])  # the search's own number of results
         for slug in self.options["treatment"]:
             count("treatment", slug, [*clinic_ok, "%s = ANY(treatment_slugs)"], [slug])
         for slug in self.options["insurance"]:

@@ -336,6 +336,11 @@ class ClinicFilter(django_filters.FilterSet):
         }
         return FacetQuery(self, options, [price for price, _ in MAX_PRICE_CHOICES]).counts()
 
+    @property
+    def result_count(self) -> int:
+        """The number of results, counted with the facets (so the paginator need not count again)."""
+        return self.facet_counts().get("results", {}).get("all", 0)
+
     def facets(self) -> list[FacetGroup]:
         """The filter groups to show, each option with its count and whether it is chosen."""
         counts = self.facet_counts()

@@ -14,6 +14,7 @@ with an empty cache ("cold") and once right after ("warm", what wrk mostly sees)
 exact percentiles of wrk's recorded latencies, printed by a small Lua `done` hook.
 """
 
+import json
 import os
 import secrets
 import socket
@@ -45,8 +46,10 @@ PAGES = [
     # Every request a ZIP code not asked for before, so nothing comes from the cache.
     (
         "search: a new ZIP each request, never cached",
-        "/clinics/?where={zip}&radius=50&treatment=iv-infusion&insurance=aetna&sort=price",
+        "/clinics/?where={new}&radius=50&treatment=iv-infusion&insurance=aetna&sort=price",
     ),
+    # Every request words and a state not asked for before: full-text search, nothing from the cache.
+    ("search: new words each request, never cached", "/clinics/?{new}&sort=name"),
     ("clinic page", None),  # filled in with a real clinic
     ("landing page: state", "/clinics/tx/"),
     ("landing page: treatment", "/treatments/spravato/"),
@@ -63,9 +66,9 @@ done = function(summary, latency, requests)
 end
 """
 
-# Each of wrk's two threads asks for every other ZIP code in the list, never one asked for before.
-WRK_NEW_ZIP_EACH_REQUEST = """
-local zips = {%s}
+# Each of wrk's two threads asks for every other item in the list, never one asked for before.
+WRK_NEW_ITEM_EACH_REQUEST = """
+local items = {%s}
 local threads = 0
 function setup(thread)
   thread:set("position", threads)
@@ -73,7 +76,7 @@ function setup(thread)
 end
 function request()
   position = position + 2
-  return wrk.format(nil, (string.gsub("%s", "{zip}", zips[position %% #zips + 1])))
+  return wrk.format(nil, (string.gsub("%s", "{new}", items[position %% #items + 1])))
 end
 """
 
@@ -94,6 +97,33 @@ for path in PATHS:
         assert response.status_code == 200, (path, response.status_code)
         counts.append(len(queries))
     print(path, *counts)
+"""
+
+
+# A real clinic and guide; 5,000 ZIP codes with clinics; and words of demo clinic names, each with a
+# state, that the keyword box leaves as words (a recognized word would be a redirect, not a search).
+SETUP = """
+import json, random
+from django.http import QueryDict
+from clinics.keywords import rewritten
+from clinics.management.commands.seed_demo import NAME_FIRST
+from clinics.models import Clinic
+from clinics.places import US_STATES
+from guides.models import Guide
+
+zips = sorted(set(Clinic.objects.published().values_list("zip_code", flat=True)))
+words = [
+    query
+    for word in NAME_FIRST
+    for state in US_STATES
+    if rewritten(QueryDict(query := QueryDict.fromkeys(["q"], word.lower()).urlencode() + "&state=" + state)) is None
+]
+print(json.dumps({
+    "clinic page": Clinic.objects.published().order_by("pk").first().get_absolute_url(),
+    "guide page": Guide.objects.published().first().get_absolute_url(),
+    "zips": random.Random(1).sample(zips, min(len(zips), 5000)),
+    "words": random.Random(1).sample(words, len(words)),
+}))
 """
 
 
@@ -180,26 +210,17 @@ def main() -> None:
         manage("load_places", env=env)
         manage("seed_demo", "--clinics", str(CLINICS), "--replace", env=env)
     manage("collectstatic", "--noinput", env=env)
-    clinic_url, guide_url, *zips = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "import random; from clinics.models import Clinic; from guides.models import Guide; "
-        "print(Clinic.objects.published().order_by('pk').first().get_absolute_url()); "
-        "print(Guide.objects.published().first().get_absolute_url()); "
-        "zips = sorted(set(Clinic.objects.published().values_list('zip_code', flat=True))); "
-        "print(*random.Random(1).sample(zips, min(len(zips), 5000)))",
-        env=env,
-    ).split()
+    setup = json.loads(manage("shell", "--no-imports", "-c", SETUP, env=env).splitlines()[-1])
     scripts = {}
     pages = []
     for name, path in PAGES:
         if name != TRIVIAL and ONLY not in name:
             continue
-        path = path or {"clinic page": clinic_url, "guide page": guide_url}[name]
-        if "{zip}" in path:  # the first ZIP code is counted and measured; wrk asks for the others
-            scripts[name] = WRK_NEW_ZIP_EACH_REQUEST % (",".join(f'"{z}"' for z in zips[1:]), path)
-            path = path.replace("{zip}", zips[0])
+        path = path or setup[name]
+        if "{new}" in path:  # the first item is counted and measured; wrk asks for the others
+            items = setup["zips"] if "ZIP" in name else setup["words"]
+            scripts[name] = WRK_NEW_ITEM_EACH_REQUEST % (",".join(f'"{item}"' for item in items[1:]), path)
+            path = path.replace("{new}", items[0])
         pages.append((name, path))
     queries = query_counts([path for _, path in pages], env)
 

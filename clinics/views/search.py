@@ -35,9 +35,14 @@ class CappedPaginator(Paginator):
         return self.count > self.shown
 
 
-def results_page(request: HttpRequest, results: QuerySet) -> Page:
-    """The requested page of results with their card details; 404 for a page that does not exist."""
+def results_page(request: HttpRequest, results: QuerySet, count: int | None = None) -> Page:
+    """The requested page of results with their card details; 404 for a page that does not exist.
+
+    Give the `count` of results when it is already known, and the paginator does not count again.
+    """
     paginator = CappedPaginator(results.for_cards(), CLINICS_PER_PAGE)
+    if count is not None:
+        paginator.count = count
     try:
         return paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
@@ -71,7 +76,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
-    page = results_page(request, search.qs)
+    page = results_page(request, search.qs, count=search.result_count)
     search.mark_matching_offers(page)
     context = {
         "search": search,

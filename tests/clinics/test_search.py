@@ -284,6 +284,7 @@ def test_every_facet_count_equals_the_number_of_clinics_that_option_gives(places
             assert counts[option.name].get(option.value, 0) == expected, option
             checked += 1
     assert checked == 4 + 10 + 1 + 11 + len(MAX_PRICE_CHOICES) + 3 + 4 + 11
+    assert counts["results"]["all"] == search.qs.count()  # the results page takes its count from here
 
 
 def test_the_facet_counts_are_shown_beside_each_choice(client, varied_clinics):
@@ -469,8 +470,8 @@ def test_the_search_page_query_count_does_not_grow_with_results(
         bill_insurance(clinic, "iv-infusion", "aetna")
         clinic.conditions.add(*Condition.objects.all())
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
-    # 4 choice lists, the place, count, page, 3 prefetches, 1 facet query; the cache: read the
-    # versions, then read and store the facet counts, the rendered body and the whole page (2 + 5 each).
+    # 4 choice lists, the place, the page, 3 prefetches, 1 facet query (which also counts the results);
+    # the cache: the versions read 4 times, 3 entries read, then facet counts, body and page stored (5 each).
     with django_assert_max_num_queries(32):
         response = search(client, **params)
     assert len(names(response)) == shown
