@@ -34,7 +34,6 @@ def test_an_editor_moves_through_the_admin_with_no_policy_violations(page):
         "/admin/clinics/changerequest/",
         "/admin/clinics/claim/",
         "/admin/clinics/listingreport/",
-        "/admin/directory/queuedemail/",
         "/admin/guides/guide/",
         "/admin/guides/guide/add/",
         f"/admin/guides/guide/{guide.pk}/change/",
