@@ -28,6 +28,17 @@ def pytest_configure(config):
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     settings.PAGE_VIEWS_FLUSH_SECONDS = 0  # written at once, so a test can read the count after a request
+    # Argon2 as the site sets it up spends about 0.1 s of CPU and 100 MB on each password on purpose;
+    # tests make hundreds of users. `site_password_hashers` puts the site's own back for one test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def site_password_hashers(settings):
+    """The password hashers the site itself uses (tests otherwise use a fast one)."""
+    from directory import settings as site_settings
+
+    settings.PASSWORD_HASHERS = site_settings.PASSWORD_HASHERS
 
 
 @pytest.fixture
