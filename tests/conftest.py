@@ -44,6 +44,25 @@ def site_password_hashers(settings):
     settings.PASSWORD_HASHERS = site_settings.PASSWORD_HASHERS
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """On parallel workers (`make test`), the deployment (`servers`) tests all go to one worker, which
+    builds their site once and starts with them; every other test goes to whichever worker is free.
+
+    pytest-xdist's own `--dist loadgroup` would do it with a mark, but loses the groups under pytest 9.2
+    (pytest-dev/pytest-xdist#1386).
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DeploymentTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "deployment" if nodeid.startswith("tests/deployment/") else nodeid
+
+    return DeploymentTestsTogether(config, log)
+
+
 @pytest.fixture
 def cache_versions(db):
     """Cache versions already started, as on any running site: query pins then count a page's own work.
