@@ -38,10 +38,13 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Parallel workers (pytest-xdist), each with its own test database; 2 for the 2 cores of CI's machine.
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed $(AXE)
 	scripts/ensure-chromium
 	scripts/ensure-redis-server
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -25,9 +25,42 @@ def pytest_configure(config):
     """Settings for the whole run. Connections close after each request, so the live server's thread
     does not hold the test database open."""
     from django.conf import settings
+    from django.db import connections
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    settings.DATABASES["default"]["ENGINE"] = "tests.postgresql_backend"  # a faster flush after committing tests
+    del connections["default"]  # made with the site's engine while Django loaded the models
     settings.PAGE_VIEWS_FLUSH_SECONDS = 0  # written at once, so a test can read the count after a request
+    # Argon2 as the site sets it up spends about 0.1 s of CPU and 100 MB on each password on purpose;
+    # tests make hundreds of users. `site_password_hashers` puts the site's own back for one test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def site_password_hashers(settings):
+    """The password hashers the site itself uses (tests otherwise use a fast one)."""
+    from directory import settings as site_settings
+
+    settings.PASSWORD_HASHERS = site_settings.PASSWORD_HASHERS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """On parallel workers (`make test`), the deployment (`servers`) tests all go to one worker, which
+    builds their site once and starts with them; every other test goes to whichever worker is free.
+
+    pytest-xdist's own `--dist loadgroup` would do it with a mark, but loses the groups under pytest 9.2
+    (pytest-dev/pytest-xdist#1386).
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DeploymentTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "deployment" if nodeid.startswith("tests/deployment/") else nodeid
+
+    return DeploymentTestsTogether(config, log)
 
 
 @pytest.fixture
@@ -52,9 +85,14 @@ def reference_data(transactional_db):
     first.) Permissions come back by themselves through post_migrate after the flush.
     """
     from django.contrib.auth.models import Group, Permission
+    from django.db import transaction
 
-    import_module("clinics.migrations.0002_reference_data").load(apps, None)
-    import_module("guides.migrations.0003_starter_site_pages").create_site_pages(apps, None)
+    from directory.caching import one_version_for_many_changes
+
+    # One commit and one new cache version, rather than one of each per row: a third of the time.
+    with transaction.atomic(), one_version_for_many_changes():
+        import_module("clinics.migrations.0002_reference_data").load(apps, None)
+        import_module("guides.migrations.0003_starter_site_pages").create_site_pages(apps, None)
     granted = [
         codename
         for migration in [

@@ -53,7 +53,7 @@ def test_signing_in_by_e_mail_address_reaches_the_dashboard(client):
     assert response.redirect_chain[-1][0] == "/dashboard/"
 
 
-def test_passwords_are_hashed_with_argon2(client):
+def test_passwords_are_hashed_with_argon2(client, site_password_hashers):
     _sign_up(client, "new.staff@clinic.example")
     assert get_user_model().objects.get(email="new.staff@clinic.example").password.startswith("argon2")
 
