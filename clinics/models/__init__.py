@@ -16,6 +16,7 @@ from clinics.models.listings import (
     TreatmentType,
     offers_with_details,
 )
+from clinics.models.imports import ImportBatch, PossibleDuplicate
 from clinics.models.listings import _image_path as _image_path  # migration 0005 names clinics.models._image_path
 from clinics.models.staff import INVITATION_MAX_AGE, ChangeRequest, Claim, Invitation, Membership
 
@@ -32,6 +33,7 @@ __all__ = [
     "ClinicPhoto",
     "ClinicTreatment",
     "Condition",
+    "ImportBatch",
     "Inquiry",
     "InsuranceCarrier",
     "Invitation",
@@ -39,6 +41,7 @@ __all__ = [
     "ListingReport",
     "Membership",
     "Place",
+    "PossibleDuplicate",
     "QueuedEmail",
     "TreatmentType",
     "offers_with_details",

@@ -1,0 +1,905 @@
+"""Clinics in and out of spreadsheets: the column schema, reading CSV and JSON Lines, checking each row, applying them.
+
+`import_clinics(data, file_name=..., source=..., commit=...)` reads a whole file and returns a report
+with one result per row (create, update, unchanged, possible duplicate or error). Nothing is written
+unless `commit` is true; then every valid row is applied in one transaction, under an advisory lock
+so that two imports at once cannot both create the same clinic. `export_rows(clinics)` writes the
+same schema, so an exported file imports as "unchanged".
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import connection, transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from clinics.caching import listings_changed, one_version_for_many_changes
+from clinics.keywords import build_vocabulary, words_of
+from clinics.models import (
+    Clinic,
+    ClinicTreatment,
+    Condition,
+    InsuranceCarrier,
+    Language,
+    Membership,
+    Place,
+    PossibleDuplicate,
+    TreatmentType,
+)
+from clinics.models.listings import npi_is_valid
+from clinics.places import US_STATES
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024  # under the admin's request body limit, with room for the form
+MAX_TEXT_LENGTH = 5000  # description, hours, first visit
+COLUMNS = [
+    "source",
+    "external_id",
+    "slug",
+    "status",
+    "name",
+    "description",
+    "street",
+    "city",
+    "state",
+    "zip_code",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "website",
+    "hours",
+    "medical_director",
+    "medical_director_credentials",
+    "medical_director_npi",
+    "first_visit",
+    "accepting_new_patients",
+    "offers_telehealth",
+    "offers_integration_therapy",
+    "payment_options",
+    "treatments",
+    "conditions",
+    "languages",
+]
+REQUIRED_COLUMNS = ["name", "street", "city", "state", "zip_code"]
+# Columns that say which listing a row is, not what it holds: never compared or changed on an update.
+IDENTITY_COLUMNS = {"source", "external_id", "slug"}
+TEXT_FIELDS = [
+    "name",
+    "description",
+    "street",
+    "city",
+    "hours",
+    "medical_director",
+    "medical_director_credentials",
+    "first_visit",
+]
+BOOLEAN_FIELDS = ["accepting_new_patients", "offers_telehealth", "offers_integration_therapy"]
+PAYMENT_OPTIONS = {
+    "financing": "offers_financing",
+    "sliding scale": "offers_sliding_scale",
+    "superbill": "offers_superbill",
+    "clinical trials": "refers_to_clinical_trials",
+}
+PAYMENT_WORDS = {
+    "financing": "financing",
+    "payment plan": "financing",
+    "payment plans": "financing",
+    "sliding scale": "sliding scale",
+    "sliding": "sliding scale",
+    "superbill": "superbill",
+    "superbills": "superbill",
+    "clinical trials": "clinical trials",
+    "clinical trial": "clinical trials",
+    "trials": "clinical trials",
+}
+YES = {"yes", "y", "true", "1", "x"}
+NO = {"no", "n", "false", "0"}
+PRICE_UNITS = {
+    "session": ClinicTreatment.PriceUnit.SESSION,
+    "month": ClinicTreatment.PriceUnit.MONTH,
+    "prescription": ClinicTreatment.PriceUnit.PRESCRIPTION,
+    "course": ClinicTreatment.PriceUnit.COURSE,
+}
+# "IV: $400-$600 per session, 6 sessions, bills Aetna / Cigna"
+OFFER = re.compile(
+    r"^(?P<name>[^:]+):\s*\$?\s*(?P<low>[0-9][0-9,]*)(?:\s*-\s*\$?\s*(?P<high>[0-9][0-9,]*))?"
+    r"(?:\s*(?:per|/)\s*(?P<unit>[a-z]+))?\s*$",
+    re.IGNORECASE,
+)
+CLAUSE_SEPARATOR = re.compile(r",(?![0-9]{3}(?![0-9]))")  # not the comma in "$3,000"
+SESSIONS = re.compile(r"^(?P<count>[0-9]+)\s+sessions?$", re.IGNORECASE)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Cells whose own format may start with one of those characters ("-97.7", "+1 512 ...").
+NOT_FORMULAS = {"latitude", "longitude", "phone"}
+# Where the United States lie: the lower 48, Alaska, Hawaii, Puerto Rico and the Virgin Islands, Guam.
+US_BOXES = [
+    (24.3, 49.5, -125.0, -66.8),
+    (51.0, 71.6, -180.0, -129.9),
+    (18.8, 22.4, -160.3, -154.7),
+    (17.6, 18.6, -67.4, -64.5),
+    (13.2, 13.7, 144.6, 145.0),
+]
+CHECK_EMAIL = EmailValidator()
+CHECK_URL = URLValidator(schemes=["http", "https"])
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: nothing in it is imported."""
+
+
+@dataclass
+class Offer:
+    treatment_type: TreatmentType
+    price_min: int
+    price_max: int
+    price_unit: str
+    course_sessions: int | None
+    bills_insurance: bool
+    carriers: list[InsuranceCarrier]
+
+
+@dataclass
+class RowResult:
+    line: int
+    action: str  # create, update, unchanged, duplicate, error
+    name: str
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    clinic: Clinic | None = None  # the listing the row updates or may repeat
+    reason: str = ""  # why a row is a possible duplicate
+    changed: list[str] = field(default_factory=list)
+    cells: dict[str, str] = field(default_factory=dict)
+    values: dict = field(default_factory=dict)  # the clinic's fields as checked
+    offers: list[Offer] = field(default_factory=list)
+    conditions: list[int] = field(default_factory=list)
+    languages: list[int] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.action == "error":
+            return "; ".join(f"{column}: {reason}" if column else reason for column, reason in self.errors)
+        if self.action == "duplicate":
+            return f"possibly the same clinic as {self.clinic} ({self.reason}); left for an editor"
+        if self.action == "update":
+            return f"changes {', '.join(self.changed)} of {self.clinic}"
+        return ""
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult]
+    committed: bool
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def errors(self) -> list[RowResult]:
+        return [row for row in self.rows if row.action == "error"]
+
+    def summary(self) -> str:
+        counts = ", ".join(
+            f"{self.count(action)} {label}"
+            for action, label in [
+                ("create", "to create" if not self.committed else "created"),
+                ("update", "to update" if not self.committed else "updated"),
+                ("unchanged", "unchanged"),
+                ("duplicate", "possible duplicates"),
+                ("error", "with errors"),
+            ]
+        )
+        return f"{len(self.rows)} rows: {counts}."
+
+
+def read_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows as (line number, {column: cell}); ImportFileError when it cannot be read."""
+    if not data:
+        raise ImportFileError("The file is empty.")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFileError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it into parts.")
+    kind = file_name.lower().rsplit(".", 1)[-1] if "." in file_name else ""
+    if kind not in {"csv", "jsonl", "ndjson"}:
+        raise ImportFileError("Upload a CSV file (.csv) or a JSON Lines file (.jsonl).")
+    if b"\x00" in data:
+        raise ImportFileError("This is not a text file. Save the spreadsheet as CSV (UTF-8) or JSON Lines.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (byte {error.start + 1} is not). In Excel save it as "
+            "“CSV UTF-8”; in other programs choose the UTF-8 encoding."
+        ) from None
+    rows = _read_json_lines(text) if kind in {"jsonl", "ndjson"} else _read_csv(text)
+    if not rows:
+        raise ImportFileError("The file has no rows of clinics.")
+    return rows
+
+
+def _check_columns(columns: list[str]) -> None:
+    unknown = [column for column in columns if column not in COLUMNS]
+    if unknown:
+        raise ImportFileError(
+            f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            "The columns are listed in the README, under “Importing clinics”."
+        )
+    if missing := [column for column in REQUIRED_COLUMNS if column not in columns]:
+        raise ImportFileError(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
+    if len(set(columns)) < len(columns):
+        repeated = sorted({column for column in columns if columns.count(column) > 1})
+        raise ImportFileError(f"A column appears twice: {', '.join(repeated)}.")
+
+
+def _column_name(text: str) -> str:
+    return re.sub(r"[\s-]+", "_", text.strip().lower())
+
+
+def _read_csv(text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ImportFileError("The file is empty.")
+        columns = [_column_name(name) for name in header]
+        _check_columns(columns)
+        rows = []
+        line = reader.line_num + 1
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                row = dict(zip(columns, cells, strict=False))
+                if len(cells) > len(columns):
+                    row["__extra__"] = "yes"
+                rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not valid CSV (line {reader.line_num}: {error}).") from None
+    return rows
+
+
+def _read_json_lines(text: str) -> list[tuple[int, dict[str, str]]]:
+    rows = []
+    columns: set[str] = set()
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError:
+            if not rows and line == 1:
+                raise ImportFileError("The file is not JSON Lines: its first line is not a JSON object.") from None
+            rows.append((line, {"__invalid__": "This line is not a JSON object."}))
+            continue
+        if not isinstance(record, dict):
+            rows.append((line, {"__invalid__": "This line is not a JSON object."}))
+            continue
+        row = {}
+        for key, value in record.items():
+            column = _column_name(str(key))
+            columns.add(column)
+            if isinstance(value, bool):
+                row[column] = "yes" if value else "no"
+            elif value is None:
+                row[column] = ""
+            elif isinstance(value, str | int | float):
+                row[column] = str(value)
+            else:
+                row.setdefault("__invalid__", f"{column} must be text or a number, not a list or object.")
+        rows.append((line, row))
+    _check_columns([column for column in COLUMNS if column in columns] + sorted(columns - set(COLUMNS)))
+    return rows
+
+
+@dataclass
+class Known:
+    """What rows are checked and matched against, read once per import."""
+
+    vocabulary: object
+    treatments: dict[str, TreatmentType]
+    carriers: dict[str, InsuranceCarrier]
+    conditions: dict[str, int]
+    languages: dict[str, int]
+    places: dict[str, Place]
+    by_external_id: dict[tuple[str, str], int]
+    by_slug: dict[str, int]
+    by_phone: dict[str, int]
+    by_domain: dict[str, int]
+    by_name_zip: dict[tuple[str, str], int]
+    condition_names: dict[int, str]
+    language_names: dict[int, str]
+
+    @classmethod
+    def load(cls, zip_codes: set[str]) -> "Known":
+        by_external_id, by_slug, by_phone, by_domain, by_name_zip = {}, {}, {}, {}, {}
+        rows = Clinic.objects.values_list(
+            "pk", "slug", "source_name", "external_id", "phone", "website", "name", "zip_code"
+        )
+        for pk, slug, source_name, external_id, phone, website, name, zip_code in rows.iterator(chunk_size=5000):
+            by_slug[slug] = pk
+            if external_id:
+                by_external_id[(source_name, external_id)] = pk
+            if digits := phone_digits(phone):
+                by_phone.setdefault(digits, pk)
+            if domain := website_domain(website):
+                by_domain.setdefault(domain, pk)
+            by_name_zip.setdefault((name_key(name), zip_code), pk)
+        return cls(
+            vocabulary=build_vocabulary(),
+            treatments={treatment.slug: treatment for treatment in TreatmentType.objects.all()},
+            carriers={carrier.slug: carrier for carrier in InsuranceCarrier.objects.all()},
+            conditions=dict(Condition.objects.values_list("slug", "pk")),
+            languages={
+                key.casefold(): pk
+                for pk, name, code in Language.objects.values_list("pk", "name", "code")
+                for key in (name, code)
+            },
+            places=Place.objects.in_bulk(list(zip_codes)),
+            by_external_id=by_external_id,
+            by_slug=by_slug,
+            by_phone=by_phone,
+            by_domain=by_domain,
+            by_name_zip=by_name_zip,
+            condition_names=dict(Condition.objects.values_list("pk", "name")),
+            language_names=dict(Language.objects.values_list("pk", "name")),
+        )
+
+    def slug_of(self, kind: str, text: str) -> str | None:
+        """The treatment, condition or insurance slug a name or everyday word stands for (one, not a group)."""
+        meaning = self.vocabulary.phrases.get(words_of(text))
+        if meaning and meaning.parameter == kind and len(meaning.values) == 1:
+            return meaning.values[0]
+        return None
+
+
+def phone_digits(phone: str) -> str:
+    """The ten digits of a US phone number, or "" when it is not one."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+        return ""
+    return digits
+
+
+def website_domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
+
+
+def name_key(name: str) -> str:
+    return " ".join(words_of(name))
+
+
+def _split(cell: str, separator: str) -> list[str]:
+    return [part.strip() for part in cell.split(separator) if part.strip()]
+
+
+def check_row(line: int, cells: dict[str, str], known: Known, default_source: str) -> RowResult:
+    """One row checked: its clinic fields, offers, conditions and languages, or the errors found."""
+    result = RowResult(line=line, action="error", name=cells.get("name", "").strip())
+    errors = result.errors
+    if "__invalid__" in cells:
+        errors.append(("", cells["__invalid__"]))
+        return result
+    if "__extra__" in cells:
+        errors.append(("", "The row has more cells than the header has columns."))
+        return result
+    cells = {column: value.strip() for column, value in cells.items()}
+    for column, value in cells.items():
+        if value.startswith("'") and value[1:].startswith(FORMULA_START):
+            cells[column] = value[1:]  # a formula character kept as text by an export
+        elif column not in NOT_FORMULAS and value.startswith(FORMULA_START):
+            errors.append((column, "starts like a spreadsheet formula (=, +, - or @); put an apostrophe before it."))
+    if errors:
+        return result
+    result.cells = cells
+    values = result.values
+    source = cells.get("source") or default_source
+    if len(source) > 100:
+        errors.append(("source", "is longer than 100 characters."))
+    if len(cells.get("external_id", "")) > 100:
+        errors.append(("external_id", "is longer than 100 characters."))
+
+    for column in TEXT_FIELDS:
+        if column not in cells:
+            continue
+        limit = Clinic._meta.get_field(column).max_length or MAX_TEXT_LENGTH
+        if len(cells[column]) > limit:
+            errors.append((column, f"is {len(cells[column])} characters long; at most {limit}."))
+        values[column] = cells[column]
+    for column in REQUIRED_COLUMNS:
+        if not cells.get(column):
+            errors.append((column, "is required."))
+
+    if "status" in cells:
+        status = cells["status"].lower() or Clinic.Status.PUBLISHED
+        if status not in Clinic.Status.values:
+            errors.append(("status", f"must be one of {', '.join(Clinic.Status.values)}, not “{cells['status']}”."))
+        values["status"] = status
+
+    state = cells.get("state", "").upper()
+    if state and state not in US_STATES:
+        errors.append(("state", f"“{cells['state']}” is not a US state code; use two letters, e.g. TX."))
+    values["state"] = state
+    zip_code = cells.get("zip_code", "")
+    if re.fullmatch(r"[0-9]{4}", zip_code):
+        zip_code = "0" + zip_code  # a spreadsheet dropped the leading zero
+    values["zip_code"] = zip_code
+    place = known.places.get(zip_code)
+    if zip_code and not re.fullmatch(r"[0-9]{5}", zip_code):
+        errors.append(("zip_code", f"“{cells['zip_code']}” is not a five-digit ZIP code."))
+    elif zip_code and place is None:
+        errors.append(("zip_code", f"{zip_code} is not a known US ZIP code."))
+    elif place and state and place.state != state:
+        errors.append(("zip_code", f"{zip_code} is in {place.state}, not in {state}."))
+    _check_coordinates(cells, place, values, errors)
+
+    if "phone" in cells:
+        digits = phone_digits(cells["phone"])
+        if cells["phone"] and not digits:
+            errors.append(("phone", f"“{cells['phone']}” is not a US phone number with area code."))
+        values["phone"] = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}" if digits else ""
+    if cells.get("email"):
+        try:
+            CHECK_EMAIL(cells["email"])
+        except ValidationError:
+            errors.append(("email", f"“{cells['email']}” is not an e-mail address."))
+    if "email" in cells:
+        values["email"] = cells["email"]
+    if cells.get("website"):
+        try:
+            CHECK_URL(cells["website"])
+        except ValidationError:
+            errors.append(("website", "must be a full web address starting with http:// or https://."))
+        if len(cells["website"]) > 200:
+            errors.append(("website", "is longer than 200 characters."))
+    if "website" in cells:
+        values["website"] = cells["website"]
+    if cells.get("medical_director_npi") and not npi_is_valid(cells["medical_director_npi"]):
+        errors.append(("medical_director_npi", f"“{cells['medical_director_npi']}” is not a valid NPI (ten digits)."))
+    if "medical_director_npi" in cells:
+        values["medical_director_npi"] = cells["medical_director_npi"]
+
+    for column in BOOLEAN_FIELDS:
+        if column in cells:
+            answer = cells[column].lower()
+            if answer not in YES | NO | {""}:
+                errors.append((column, f"must be yes or no, not “{cells[column]}”."))
+            default = Clinic._meta.get_field(column).default
+            values[column] = answer in YES if answer else default
+    if "payment_options" in cells:
+        chosen = set()
+        for part in _split(cells["payment_options"], ";"):
+            if option := PAYMENT_WORDS.get(" ".join(words_of(part))):
+                chosen.add(option)
+            else:
+                errors.append(("payment_options", f"“{part}” is not a payment option ({', '.join(PAYMENT_OPTIONS)})."))
+        for option, field_name in PAYMENT_OPTIONS.items():
+            values[field_name] = option in chosen
+    if "treatments" in cells:
+        result.offers = _check_offers(cells["treatments"], known, errors)
+    if "conditions" in cells:
+        for part in _split(cells["conditions"], ";"):
+            if (slug := known.slug_of("condition", part)) is None:
+                errors.append(("conditions", f"“{part}” is not a condition we know."))
+            else:
+                result.conditions.append(known.conditions[slug])
+    if "languages" in cells:
+        for part in _split(cells["languages"], ";"):
+            if (pk := known.languages.get(part.casefold())) is None:
+                errors.append(("languages", f"“{part}” is not a language we know."))
+            else:
+                result.languages.append(pk)
+    if not errors:
+        result.action = "create"
+        values["source_name"] = source
+        values["external_id"] = cells.get("external_id", "")
+    return result
+
+
+def _check_coordinates(cells: dict[str, str], place: Place | None, values: dict, errors: list) -> None:
+    latitude, longitude = cells.get("latitude", ""), cells.get("longitude", "")
+    if not latitude and not longitude:
+        if place:
+            values.update(
+                latitude=place.latitude,
+                longitude=place.longitude,
+                location_precision=Clinic.LocationPrecision.ZIP_AREA,
+            )
+        return
+    try:
+        point = round(float(latitude), 6), round(float(longitude), 6)
+    except ValueError:
+        errors.append(("latitude", "give both latitude and longitude as decimal degrees, or neither."))
+        return
+    if not any(south <= point[0] <= north and west <= point[1] <= east for south, north, west, east in US_BOXES):
+        errors.append(("latitude", f"{point[0]}, {point[1]} is not in the United States."))
+    values.update(latitude=point[0], longitude=point[1], location_precision=Clinic.LocationPrecision.EXACT)
+
+
+def _check_offers(cell: str, known: Known, errors: list) -> list[Offer]:
+    offers: list[Offer] = []
+    for part in _split(cell, ";"):
+        head, *clauses = [clause.strip() for clause in CLAUSE_SEPARATOR.split(part) if clause.strip()]
+        match = OFFER.match(head)
+        if not match:
+            errors.append(("treatments", f"“{part}” should read like “IV: $400-$600 per session, 6 sessions”."))
+            continue
+        slug = known.slug_of("treatment", match["name"])
+        if slug is None:
+            errors.append(("treatments", f"“{match['name'].strip()}” is not a treatment we know."))
+            continue
+        low = int(match["low"].replace(",", ""))
+        high = int((match["high"] or match["low"]).replace(",", ""))
+        unit = PRICE_UNITS.get((match["unit"] or "session").lower().rstrip("s"))
+        if low <= 0 or low > high:
+            errors.append(
+                ("treatments", f"{match['name'].strip()}: the lowest price must be over $0 and not above the highest.")
+            )
+        if unit is None:
+            errors.append(
+                (
+                    "treatments",
+                    f"{match['name'].strip()}: “{match['unit']}” is not a price unit ({', '.join(PRICE_UNITS)}).",
+                )
+            )
+        offer = Offer(known.treatments[slug], low, high, unit, None, False, [])
+        for clause in clauses:
+            if sessions := SESSIONS.match(clause):
+                offer.course_sessions = int(sessions["count"])
+                if not 1 <= offer.course_sessions <= 100:
+                    errors.append(("treatments", f"{match['name'].strip()}: a course has 1 to 100 sessions."))
+            elif clause.lower() == "bills insurance":
+                offer.bills_insurance = True
+            elif clause.lower().startswith("bills "):
+                offer.bills_insurance = True
+                for name in _split(clause[len("bills ") :], "/"):
+                    if (carrier := known.slug_of("insurance", name)) is None:
+                        errors.append(("treatments", f"“{name}” is not an insurance carrier we know."))
+                    else:
+                        offer.carriers.append(known.carriers[carrier])
+            else:
+                errors.append(
+                    ("treatments", f"{match['name'].strip()}: “{clause}” is neither “N sessions” nor “bills …”.")
+                )
+        if any(earlier.treatment_type == offer.treatment_type for earlier in offers):
+            errors.append(("treatments", f"{offer.treatment_type.short_name} is listed twice."))
+        offers.append(offer)
+    return offers
+
+
+def match_rows(results: list[RowResult], known: Known) -> None:
+    """Turn each valid row into a create, an update, unchanged or a possible duplicate."""
+    matched: dict[int, RowResult] = {}
+    for result in results:
+        if result.action == "error":
+            continue
+        values = result.values
+        key = (values["source_name"], values["external_id"])
+        pk = known.by_external_id.get(key) if values["external_id"] else None
+        if pk is None and result.cells.get("slug"):
+            pk = known.by_slug.get(result.cells["slug"])
+            if pk is None:
+                result.errors.append(("slug", f"no listing has the address “{result.cells['slug']}”."))
+        if pk is not None:
+            if pk in matched:
+                result.errors.append(("", f"This row is the same listing as line {matched[pk].line}."))
+            matched[pk] = result
+            result.action = "update"
+            result.clinic = Clinic(pk=pk)
+        elif not values["source_name"]:
+            result.errors.append(("source", "name the source of a new listing (the source column, or --source)."))
+        elif reason := _looks_like(result, known):
+            result.action, result.reason, result.clinic = "duplicate", reason[0], Clinic(pk=reason[1])
+        if result.errors:
+            result.action = "error"
+    updates = [result for result in results if result.action == "update"]
+    clinics = Clinic.objects.prefetch_related(
+        "conditions", "languages", "clinic_treatments__treatment_type", "clinic_treatments__carriers"
+    ).in_bulk([result.clinic.pk for result in updates])
+    claimed = set(Membership.objects.filter(clinic__in=clinics).values_list("clinic_id", flat=True))
+    for result in updates:
+        clinic = result.clinic = clinics[result.clinic.pk]
+        now, then = row_of(clinic), cells_of(result, known)
+        result.changed = [column for column in then if column not in IDENTITY_COLUMNS and then[column] != now[column]]
+        if not result.changed:
+            result.action = "unchanged"
+        elif clinic.pk in claimed:
+            result.action = "error"
+            result.errors.append(("", f"{clinic} is kept by the clinic's staff; ask them to change it."))
+    duplicates = [result for result in results if result.action == "duplicate"]
+    names = Clinic.objects.in_bulk([result.clinic.pk for result in duplicates])
+    for result in duplicates:
+        result.clinic = names[result.clinic.pk]
+
+
+def _looks_like(result: RowResult, known: Known) -> tuple[str, int] | None:
+    """(reason, clinic pk) when a new row shares a phone, website or name and ZIP with a listing; else None."""
+    values = result.values
+    checks = [
+        ("same phone number", known.by_phone, phone_digits(values.get("phone", ""))),
+        ("same website", known.by_domain, website_domain(values.get("website", ""))),
+        (
+            "same name and ZIP code",
+            known.by_name_zip,
+            (name_key(values["name"]), values["zip_code"]) if values["name"] else None,
+        ),
+    ]
+    for reason, index, key in checks:
+        if key and (pk := index.get(key)) is not None:
+            return reason, pk
+    return None
+
+
+def cells_of(result: RowResult, known: Known) -> dict[str, str]:
+    """A checked row written back in the export's form, for the columns the file has."""
+    written = _written(
+        result.values,
+        result.offers,
+        [known.condition_names[pk] for pk in result.conditions],
+        [known.language_names[pk] for pk in result.languages],
+    )
+    return {column: written[column] for column in result.cells if column in written}
+
+
+def row_of(clinic: Clinic) -> dict[str, str]:
+    """A listing as one row of the schema; its offers, conditions and languages should be prefetched."""
+    values = {column: getattr(clinic, column) for column in CLINIC_FIELDS}
+    offers = [
+        Offer(
+            offer.treatment_type,
+            offer.price_min,
+            offer.price_max,
+            offer.price_unit,
+            offer.course_sessions,
+            offer.bills_insurance,
+            list(offer.carriers.all()),
+        )
+        for offer in clinic.clinic_treatments.all()
+    ]
+    return _written(
+        values,
+        offers,
+        [condition.name for condition in clinic.conditions.all()],
+        [language.name for language in clinic.languages.all()],
+    )
+
+
+CLINIC_FIELDS = [
+    "source_name",
+    "external_id",
+    "slug",
+    "status",
+    *TEXT_FIELDS,
+    "state",
+    "zip_code",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "phone",
+    "email",
+    "website",
+    "medical_director_npi",
+    *BOOLEAN_FIELDS,
+    *PAYMENT_OPTIONS.values(),
+]
+
+
+def _written(values: dict, offers: list[Offer], conditions: list[str], languages: list[str]) -> dict[str, str]:
+    approximate = values.get("location_precision") == Clinic.LocationPrecision.ZIP_AREA
+    cells = {
+        "source": values.get("source_name", ""),
+        "external_id": values.get("external_id", ""),
+        "slug": values.get("slug", ""),
+        "status": values.get("status", Clinic.Status.PUBLISHED),
+        **{column: values.get(column, "") for column in TEXT_FIELDS},
+        "state": values.get("state", ""),
+        "zip_code": values.get("zip_code", ""),
+        "latitude": "" if approximate else f"{values['latitude']:.6f}",
+        "longitude": "" if approximate else f"{values['longitude']:.6f}",
+        "phone": values.get("phone", ""),
+        "email": values.get("email", ""),
+        "website": values.get("website", ""),
+        "medical_director_npi": values.get("medical_director_npi", ""),
+        **{column: "yes" if values.get(column) else "no" for column in BOOLEAN_FIELDS},
+        "payment_options": "; ".join(option for option, name in PAYMENT_OPTIONS.items() if values.get(name)),
+        "treatments": "; ".join(
+            _offer_text(offer) for offer in sorted(offers, key=lambda offer: offer.treatment_type.position)
+        ),
+        "conditions": "; ".join(sorted(conditions)),
+        "languages": "; ".join(sorted(languages)),
+    }
+    if "latitude" not in values:
+        cells["latitude"] = cells["longitude"] = ""
+    return cells
+
+
+def _offer_text(offer: Offer) -> str:
+    price = f"${offer.price_min}" if offer.price_min == offer.price_max else f"${offer.price_min}-${offer.price_max}"
+    parts = [f"{offer.treatment_type.short_name}: {price} per {offer.price_unit}"]
+    if offer.course_sessions:
+        parts.append(f"{offer.course_sessions} sessions")
+    if offer.carriers:
+        parts.append("bills " + " / ".join(sorted(carrier.name for carrier in offer.carriers)))
+    elif offer.bills_insurance:
+        parts.append("bills insurance")
+    return ", ".join(parts)
+
+
+def neutralized(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: an apostrophe before =, +, -, @."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def export_rows(clinics) -> list[dict[str, str]]:
+    """The clinics as rows of the schema, formula characters neutralized (coordinates are plain numbers)."""
+    queryset = clinics.prefetch_related(
+        "conditions", "languages", "clinic_treatments__treatment_type", "clinic_treatments__carriers"
+    ).order_by("pk")
+    return [
+        {column: value if column in NOT_FORMULAS else neutralized(value) for column, value in row_of(clinic).items()}
+        for clinic in queryset.iterator(chunk_size=2000)
+    ]
+
+
+def write_csv(rows: list[dict[str, str]], out: io.TextIOBase) -> None:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def write_json_lines(rows: list[dict[str, str]], out: io.TextIOBase) -> None:
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def import_clinics(data: bytes, *, file_name: str, source: str = "", commit: bool = False, user=None) -> ImportReport:
+    """Check every row of the file; with `commit`, apply the valid ones in one transaction."""
+    rows = read_rows(data, file_name)
+    zip_codes = {cells.get("zip_code", "").strip().zfill(5) for _, cells in rows}
+    if not commit:
+        results = _checked(rows, zip_codes, source)
+        return ImportReport(results, committed=False)
+    with transaction.atomic(), one_version_for_many_changes():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('clinic-import'))")
+        results = _checked(rows, zip_codes, source)
+        _apply(results, user)
+        listings_changed()
+    return ImportReport(results, committed=True)
+
+
+def _checked(rows: list[tuple[int, dict[str, str]]], zip_codes: set[str], source: str) -> list[RowResult]:
+    known = Known.load(zip_codes)
+    results = [check_row(line, cells, known, source) for line, cells in rows]
+    _repeats_within_file(results)
+    match_rows(results, known)
+    return results
+
+
+def _repeats_within_file(results: list[RowResult]) -> None:
+    """Two rows of one file with the same external id, phone or website are an error in the later one."""
+    seen: dict[tuple[str, object], int] = {}
+    for result in results:
+        if result.action == "error":
+            continue
+        values = result.values
+        keys = [
+            ("id", (values["source_name"], values["external_id"]) if values["external_id"] else None),
+            ("phone", phone_digits(values.get("phone", ""))),
+            ("website", website_domain(values.get("website", ""))),
+        ]
+        for kind, key in keys:
+            if not key:
+                continue
+            if (kind, key) in seen:
+                result.action = "error"
+                result.errors.append(("", f"Same {kind.replace('id', 'external id')} as line {seen[(kind, key)]}."))
+                break
+            seen[(kind, key)] = result.line
+
+
+def _apply(results: list[RowResult], user) -> None:
+    today = date.today()
+    creates = [result for result in results if result.action == "create"]
+    taken = set(Clinic.objects.values_list("slug", flat=True))
+    new_clinics = []
+    for result in creates:
+        clinic = Clinic(**result.values, source=Clinic.Source.IMPORT, source_date=today)
+        clinic.slug = _free_slug(clinic, taken)
+        new_clinics.append(clinic)
+    bulk_create_with_history(new_clinics, Clinic, batch_size=1000, default_user=user, default_change_reason="Imported")
+    saved = {clinic.slug: clinic for clinic in Clinic.objects.filter(slug__in=[c.slug for c in new_clinics])}
+    for result, clinic in zip(creates, new_clinics, strict=True):
+        result.clinic = saved[clinic.slug]
+    _write_related([(result.clinic, result) for result in creates])
+    for result in results:
+        if result.action == "update":
+            _update(result, user)
+    PossibleDuplicate.objects.bulk_create(
+        [
+            PossibleDuplicate(
+                clinic=result.clinic,
+                source_name=result.values["source_name"],
+                line=result.line,
+                row=result.cells,
+                reason=result.reason,
+                fingerprint=hashlib.sha256(json.dumps(result.cells, sort_keys=True).encode()).hexdigest(),
+            )
+            for result in results
+            if result.action == "duplicate"
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _free_slug(clinic: Clinic, taken: set[str]) -> str:
+    base = slugify(f"{clinic.name} {clinic.city} {clinic.state}")[:150] or "clinic"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _write_related(pairs: list[tuple[Clinic, RowResult]]) -> None:
+    """Offers with their carriers, conditions and languages of new (or just cleared) listings, in bulk."""
+    offers = [
+        (
+            ClinicTreatment(
+                clinic=clinic,
+                treatment_type=offer.treatment_type,
+                price_min=offer.price_min,
+                price_max=offer.price_max,
+                price_unit=offer.price_unit,
+                course_sessions=offer.course_sessions,
+                bills_insurance=offer.bills_insurance,
+            ),
+            offer,
+        )
+        for clinic, result in pairs
+        for offer in result.offers
+    ]
+    ClinicTreatment.objects.bulk_create([row for row, _ in offers], batch_size=2000)
+    Carriers = ClinicTreatment.carriers.through
+    Carriers.objects.bulk_create(
+        [
+            Carriers(clinictreatment=row, insurancecarrier=carrier)
+            for row, offer in offers
+            for carrier in offer.carriers
+        ],
+        batch_size=5000,
+    )
+    Conditions = Clinic.conditions.through
+    Conditions.objects.bulk_create(
+        [Conditions(clinic=clinic, condition_id=pk) for clinic, result in pairs for pk in set(result.conditions)],
+        batch_size=5000,
+    )
+    Languages = Clinic.languages.through
+    Languages.objects.bulk_create(
+        [Languages(clinic=clinic, language_id=pk) for clinic, result in pairs for pk in set(result.languages)],
+        batch_size=5000,
+    )
+
+
+def _update(result: RowResult, user) -> None:
+    """Change a listing to what its row says, for the columns the file has, keeping a version in its history."""
+    clinic = result.clinic
+    for name, value in result.values.items():
+        if name not in ("source_name", "external_id"):
+            setattr(clinic, name, value)
+    clinic._history_user = user
+    clinic._change_reason = "Updated by an import"
+    clinic.save()
+    if "treatments" in result.cells:
+        clinic.clinic_treatments.all().delete()
+        _write_related([(clinic, RowResult(0, "", "", offers=result.offers))])
+    if "conditions" in result.cells:
+        clinic.conditions.set(result.conditions)
+    if "languages" in result.cells:
+        clinic.languages.set(result.languages)
