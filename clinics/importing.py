@@ -810,7 +810,9 @@ def _apply(results: list[RowResult], user) -> None:
     taken = set(Clinic.objects.values_list("slug", flat=True))
     new_clinics = []
     for result in creates:
-        clinic = Clinic(**result.values, source=Clinic.Source.IMPORT, source_date=today)
+        clinic = Clinic(
+            **{"status": Clinic.Status.PUBLISHED, **result.values}, source=Clinic.Source.IMPORT, source_date=today
+        )
         clinic.slug = _free_slug(clinic, taken)
         new_clinics.append(clinic)
     bulk_create_with_history(new_clinics, Clinic, batch_size=1000, default_user=user, default_change_reason="Imported")

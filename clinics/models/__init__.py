@@ -1,6 +1,7 @@
 """The clinics app's models, in one module per feature."""
 
 from clinics.models.contact import INQUIRY_MESSAGE_MAX_LENGTH, Inquiry, ListingReport, QueuedEmail
+from clinics.models.imports import ImportBatch, PossibleDuplicate
 from clinics.models.listings import (
     STATE_VALIDATOR,
     VERIFIED_FRESH_FOR,
@@ -16,7 +17,6 @@ from clinics.models.listings import (
     TreatmentType,
     offers_with_details,
 )
-from clinics.models.imports import ImportBatch, PossibleDuplicate
 from clinics.models.listings import _image_path as _image_path  # migration 0005 names clinics.models._image_path
 from clinics.models.staff import INVITATION_MAX_AGE, ChangeRequest, Claim, Invitation, Membership
 
