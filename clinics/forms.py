@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 
 from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
 from clinics.images import Renditions, process_upload
+from clinics.importing import MAX_IMPORT_BYTES
 from clinics.models import (
     Claim,
     Clinic,
@@ -409,3 +410,23 @@ class ListingReportForm(forms.ModelForm):
         widgets = {
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
         }
+
+
+class ImportForm(forms.Form):
+    """An editor's spreadsheet upload; the importer itself says what is wrong inside the file."""
+
+    file = forms.FileField(
+        label="CSV or JSON Lines file",
+        help_text="UTF-8 CSV (as Excel's “CSV UTF-8” or Google Sheets save it) or .jsonl, up to 10 MB.",
+    )
+    source = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Where the rows come from (e.g. a partner's list), for rows without a source column.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it.")
+        return upload

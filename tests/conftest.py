@@ -56,7 +56,7 @@ def reference_data(transactional_db):
     import_module("clinics.migrations.0002_reference_data").load(apps, None)
     granted = [
         codename
-        for migration in ["0006_staff_editors_group", "0010_editors_view_invitations"]
+        for migration in ["0006_staff_editors_group", "0010_editors_view_invitations", "0016_editors_import_clinics"]
         for codename in import_module(f"clinics.migrations.{migration}").EDITOR_PERMISSIONS
     ]
     editors, _ = Group.objects.get_or_create(name="Editors")
