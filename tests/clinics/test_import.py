@@ -341,3 +341,37 @@ def test_the_command_says_why_a_file_cannot_be_read(places, tmp_path):
     path.write_bytes(b"")
     with pytest.raises(CommandError, match="The file is empty. Nothing was imported."):
         call_command("import_clinics", str(path), "--commit")
+
+
+def test_two_imports_at_once_of_the_same_clinic_create_it_once(reference_data):
+    from tests.clinics.test_concurrency import run_together
+
+    load_places("78701")
+    first = as_csv(row())
+    second = as_csv(row(), row(external_id="T-9", name="Another Clinic", phone="", website=""))
+
+    outcomes = run_together(
+        lambda: import_clinics(first, file_name="first.csv", commit=True),
+        lambda: import_clinics(second, file_name="second.csv", commit=True),
+    )
+
+    assert outcomes == [None, None]
+    assert sorted(Clinic.objects.values_list("external_id", flat=True)) == ["T-1", "T-9"]
+
+
+def test_existing_listings_keep_their_source_as_the_migration_set_it(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    claimed, unclaimed = make_clinic(), make_clinic()
+    Membership.objects.create(clinic=claimed, user=make_user(), role=Membership.Role.OWNER)
+    Clinic.objects.update(source=Clinic.Source.EDITOR, source_date="2000-01-01")
+
+    import_module("clinics.migrations.0015_listing_source_and_imports").sources_of_existing_clinics(apps, None)
+
+    claimed.refresh_from_db()
+    unclaimed.refresh_from_db()
+    assert claimed.source == Clinic.Source.CLINIC
+    assert unclaimed.source == Clinic.Source.EDITOR
+    assert unclaimed.source_date == unclaimed.created_at.date()
