@@ -13,12 +13,12 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -158,6 +158,7 @@ class RowResult:
     changed: list[str] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)
     values: dict = field(default_factory=dict)  # the clinic's fields as checked
+    new_location: dict = field(default_factory=dict)  # where a new listing goes when the file has no coordinates
     offers: list[Offer] = field(default_factory=list)
     conditions: list[int] = field(default_factory=list)
     languages: list[int] = field(default_factory=list)
@@ -437,7 +438,10 @@ def check_row(line: int, cells: dict[str, str], known: Known, default_source: st
         errors.append(("zip_code", f"{zip_code} is not a known US ZIP code."))
     elif place and state and place.state != state:
         errors.append(("zip_code", f"{zip_code} is in {place.state}, not in {state}."))
-    _check_coordinates(cells, place, values, errors)
+    if "latitude" in cells or "longitude" in cells:
+        _check_coordinates(cells, place, values, errors)
+    elif place:
+        result.new_location = _zip_area(place)
 
     if "phone" in cells:
         digits = phone_digits(cells["phone"])
@@ -449,6 +453,8 @@ def check_row(line: int, cells: dict[str, str], known: Known, default_source: st
             CHECK_EMAIL(cells["email"])
         except ValidationError:
             errors.append(("email", f"“{cells['email']}” is not an e-mail address."))
+        if len(cells["email"]) > 254:
+            errors.append(("email", "is longer than 254 characters."))
     if "email" in cells:
         values["email"] = cells["email"]
     if cells.get("website"):
@@ -506,11 +512,7 @@ def _check_coordinates(cells: dict[str, str], place: Place | None, values: dict,
     latitude, longitude = cells.get("latitude", ""), cells.get("longitude", "")
     if not latitude and not longitude:
         if place:
-            values.update(
-                latitude=place.latitude,
-                longitude=place.longitude,
-                location_precision=Clinic.LocationPrecision.ZIP_AREA,
-            )
+            values.update(_zip_area(place))
         return
     try:
         point = round(float(latitude), 6), round(float(longitude), 6)
@@ -520,6 +522,15 @@ def _check_coordinates(cells: dict[str, str], place: Place | None, values: dict,
     if not any(south <= point[0] <= north and west <= point[1] <= east for south, north, west, east in US_BOXES):
         errors.append(("latitude", f"{point[0]}, {point[1]} is not in the United States."))
     values.update(latitude=point[0], longitude=point[1], location_precision=Clinic.LocationPrecision.EXACT)
+
+
+def _zip_area(place: Place) -> dict:
+    """Where a clinic known only by its ZIP code is placed: the ZIP code's center, marked approximate."""
+    return {
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "location_precision": Clinic.LocationPrecision.ZIP_AREA,
+    }
 
 
 def _check_offers(cell: str, known: Known, errors: list) -> list[Offer]:
@@ -583,9 +594,7 @@ def match_rows(results: list[RowResult], known: Known) -> None:
         key = (values["source_name"], values["external_id"])
         pk = known.by_external_id.get(key) if values["external_id"] else None
         if pk is None and result.cells.get("slug"):
-            pk = known.by_slug.get(result.cells["slug"])
-            if pk is None:
-                result.errors.append(("slug", f"no listing has the address “{result.cells['slug']}”."))
+            pk = known.by_slug.get(result.cells["slug"])  # not found: a new listing, at that address if free
         if pk is not None:
             if pk in matched:
                 result.errors.append(("", f"This row is the same listing as line {matched[pk].line}."))
@@ -700,8 +709,8 @@ def _written(values: dict, offers: list[Offer], conditions: list[str], languages
         **{column: values.get(column, "") for column in TEXT_FIELDS},
         "state": values.get("state", ""),
         "zip_code": values.get("zip_code", ""),
-        "latitude": "" if approximate else f"{values['latitude']:.6f}",
-        "longitude": "" if approximate else f"{values['longitude']:.6f}",
+        "latitude": "" if approximate or "latitude" not in values else f"{values['latitude']:.6f}",
+        "longitude": "" if approximate or "longitude" not in values else f"{values['longitude']:.6f}",
         "phone": values.get("phone", ""),
         "email": values.get("email", ""),
         "website": values.get("website", ""),
@@ -714,8 +723,6 @@ def _written(values: dict, offers: list[Offer], conditions: list[str], languages
         "conditions": "; ".join(sorted(conditions)),
         "languages": "; ".join(sorted(languages)),
     }
-    if "latitude" not in values:
-        cells["latitude"] = cells["longitude"] = ""
     return cells
 
 
@@ -805,15 +812,17 @@ def _repeats_within_file(results: list[RowResult]) -> None:
 
 
 def _apply(results: list[RowResult], user) -> None:
-    today = date.today()
+    today = timezone.localdate()
     creates = [result for result in results if result.action == "create"]
     taken = set(Clinic.objects.values_list("slug", flat=True))
     new_clinics = []
     for result in creates:
-        clinic = Clinic(
-            **{"status": Clinic.Status.PUBLISHED, **result.values}, source=Clinic.Source.IMPORT, source_date=today
-        )
-        clinic.slug = _free_slug(clinic, taken)
+        fields = {"status": Clinic.Status.PUBLISHED, **result.new_location, **result.values}
+        clinic = Clinic(**fields, source=Clinic.Source.IMPORT, source_date=today)
+        wanted = result.cells.get("slug", "")
+        usable = re.fullmatch(r"[-a-z0-9]{3,160}", wanted) and wanted not in taken
+        clinic.slug = wanted if usable else _free_slug(clinic, taken)
+        taken.add(clinic.slug)
         new_clinics.append(clinic)
     bulk_create_with_history(new_clinics, Clinic, batch_size=1000, default_user=user, default_change_reason="Imported")
     saved = {clinic.slug: clinic for clinic in Clinic.objects.filter(slug__in=[c.slug for c in new_clinics])}

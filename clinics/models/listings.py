@@ -233,7 +233,7 @@ class Clinic(models.Model):
         max_length=100, blank=True, help_text="For an imported listing: the list or partner it came from."
     )
     source_date = models.DateField(
-        default=date.today, help_text="When the listing was submitted, compiled or imported."
+        default=timezone.localdate, help_text="When the listing was submitted, compiled or imported."
     )
     external_id = models.CharField(max_length=100, blank=True, help_text="The listing's id in its imported source.")
 

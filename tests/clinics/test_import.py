@@ -375,3 +375,26 @@ def test_existing_listings_keep_their_source_as_the_migration_set_it(db):
     assert claimed.source == Clinic.Source.CLINIC
     assert unclaimed.source == Clinic.Source.EDITOR
     assert unclaimed.source_date == unclaimed.created_at.date()
+
+
+def test_a_file_without_coordinate_columns_leaves_an_exact_location_as_it_is(places):
+    import_clinics(
+        as_csv(row(latitude="30.2800", longitude="-97.7500"), columns=[*AUSTIN_ROW, "latitude", "longitude"]),
+        file_name="a.csv",
+        commit=True,
+    )
+
+    report = import_clinics(as_csv(row(name="Cedar Hollow Renamed")), file_name="a.csv", commit=True)
+
+    assert report.rows[0].changed == ["name"]
+    clinic = Clinic.objects.get()
+    assert (clinic.latitude, clinic.location_precision) == (30.28, Clinic.LocationPrecision.EXACT)
+
+
+def test_an_exported_row_for_a_listing_this_site_does_not_have_creates_it_at_the_same_address(places):
+    report = import_clinics(
+        as_csv(row(slug="cedar-hollow-ketamine-austin"), columns=[*AUSTIN_ROW, "slug"]), file_name="a.csv", commit=True
+    )
+
+    assert report.rows[0].action == "create"
+    assert Clinic.objects.get().slug == "cedar-hollow-ketamine-austin"
