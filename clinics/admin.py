@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
 from clinics.forms import ImportForm, OfferAdminForm, ReviewReasonForm
-from clinics.importing import ImportFileError, export_rows, import_clinics, write_csv
+from clinics.importing import import_clinics
 from clinics.models import (
     ChangeRequest,
     Claim,
@@ -32,6 +32,7 @@ from clinics.models import (
     QueuedEmail,
     TreatmentType,
 )
+from clinics.spreadsheets import ImportFileError, export_rows, write_csv
 
 
 @admin.register(TreatmentType)

@@ -9,7 +9,6 @@ from django.utils.dateparse import parse_datetime
 
 from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
 from clinics.images import Renditions, process_upload
-from clinics.importing import MAX_IMPORT_BYTES
 from clinics.models import (
     Claim,
     Clinic,
@@ -23,6 +22,7 @@ from clinics.models import (
     Place,
     TreatmentType,
 )
+from clinics.spreadsheets import MAX_IMPORT_BYTES
 
 BASE_SALT = "clinics.edit-base"
 BASE_MAX_AGE = 60 * 60 * 24  # an edit form left open for more than a day starts again

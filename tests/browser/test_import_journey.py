@@ -1,4 +1,4 @@
-"""An editor imports the sample file in the admin, sees the preview, confirms, and the public page says where it came from."""
+"""An editor imports the sample in the admin, previews it, confirms, and the clinic page names the source."""
 
 import pytest
 import zipcodes

@@ -10,8 +10,9 @@ import zipcodes
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from clinics.importing import COLUMNS, ImportFileError, export_rows, import_clinics, write_csv, write_json_lines
+from clinics.importing import import_clinics
 from clinics.models import Clinic, ClinicTreatment, Membership, Place, PossibleDuplicate
+from clinics.spreadsheets import COLUMNS, ImportFileError, export_rows, write_csv, write_json_lines
 from tests.factories import make_clinic, make_user
 
 SAMPLE = Path(__file__).resolve().parents[2] / "clinics" / "samples" / "clinics.csv"

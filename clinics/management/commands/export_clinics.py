@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from clinics.importing import export_rows, write_csv, write_json_lines
 from clinics.models import Clinic
+from clinics.spreadsheets import export_rows, write_csv, write_json_lines
 
 
 class Command(BaseCommand):

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clinics.importing import MAX_IMPORT_BYTES, ImportFileError, import_clinics
+from clinics.importing import import_clinics
+from clinics.spreadsheets import MAX_IMPORT_BYTES, ImportFileError
 
 
 class Command(BaseCommand):
