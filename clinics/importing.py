@@ -45,7 +45,7 @@ from clinics.spreadsheets import (
     TEXT_FIELDS,
     Offer,
     read_rows,
-    row_of,
+    rows_of,
     written,
 )
 
@@ -454,23 +454,24 @@ def match_rows(results: list[RowResult], known: Known) -> None:
         if result.errors:
             result.action = "error"
     updates = [result for result in results if result.action == "update"]
-    clinics = Clinic.objects.prefetch_related(
-        "conditions", "languages", "clinic_treatments__treatment_type", "clinic_treatments__carriers"
-    ).in_bulk([result.clinic.pk for result in updates])
-    claimed = set(Membership.objects.filter(clinic__in=clinics).values_list("clinic_id", flat=True))
+    now = rows_of([result.clinic.pk for result in updates])
     for result in updates:
-        clinic = result.clinic = clinics[result.clinic.pk]
-        now, then = row_of(clinic), cells_of(result, known)
-        result.changed = [column for column in then if column not in IDENTITY_COLUMNS and then[column] != now[column]]
+        then = cells_of(result, known)
+        result.changed = [
+            column
+            for column in then
+            if column not in IDENTITY_COLUMNS and then[column] != now[result.clinic.pk][column]
+        ]
         if not result.changed:
             result.action = "unchanged"
-        elif clinic.pk in claimed:
+    changing = [result for result in results if result.action in ("update", "duplicate")]
+    clinics = Clinic.objects.in_bulk([result.clinic.pk for result in changing])
+    claimed = set(Membership.objects.filter(clinic__in=clinics).values_list("clinic_id", flat=True))
+    for result in changing:
+        result.clinic = clinics[result.clinic.pk]
+        if result.action == "update" and result.clinic.pk in claimed:
             result.action = "error"
-            result.errors.append(("", f"{clinic} is kept by the clinic's staff; ask them to change it."))
-    duplicates = [result for result in results if result.action == "duplicate"]
-    names = Clinic.objects.in_bulk([result.clinic.pk for result in duplicates])
-    for result in duplicates:
-        result.clinic = names[result.clinic.pk]
+            result.errors.append(("", f"{result.clinic} is kept by the clinic's staff; ask them to change it."))
 
 
 def _looks_like(result: RowResult, known: Known) -> tuple[str, int] | None:

@@ -9,10 +9,12 @@ import csv
 import io
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from clinics.models import Clinic, InsuranceCarrier, TreatmentType
+from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, TreatmentType
 
+EXPORT_CHUNK = 5000  # listings read at once
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # under the admin's request body limit, with room for the form
 COLUMNS = [
     "source",
@@ -180,27 +182,42 @@ def _read_json_lines(text: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
-def row_of(clinic: Clinic) -> dict[str, str]:
-    """A listing as one row of the schema; its offers, conditions and languages should be prefetched."""
-    values = {column: getattr(clinic, column) for column in CLINIC_FIELDS}
-    offers = [
-        Offer(
-            offer.treatment_type,
-            offer.price_min,
-            offer.price_max,
-            offer.price_unit,
-            offer.course_sessions,
-            offer.bills_insurance,
-            list(offer.carriers.all()),
-        )
-        for offer in clinic.clinic_treatments.all()
-    ]
-    return written(
-        values,
-        offers,
-        [condition.name for condition in clinic.conditions.all()],
-        [language.name for language in clinic.languages.all()],
+def rows_of(clinic_ids: list[int]) -> dict[int, dict[str, str]]:
+    """These listings as rows of the schema, by primary key: a handful of flat queries, however many."""
+    treatments = TreatmentType.objects.in_bulk()
+    carriers = InsuranceCarrier.objects.in_bulk()
+    condition_names = dict(Condition.objects.values_list("pk", "name"))
+    language_names = dict(Language.objects.values_list("pk", "name"))
+    offers: dict[int, list[Offer]] = defaultdict(list)
+    by_offer: dict[int, Offer] = {}
+    offer_rows = ClinicTreatment.objects.filter(clinic_id__in=clinic_ids).values_list(
+        "pk",
+        "clinic_id",
+        "treatment_type_id",
+        "price_min",
+        "price_max",
+        "price_unit",
+        "course_sessions",
+        "bills_insurance",
     )
+    for pk, clinic_id, treatment_id, *price in offer_rows:
+        offer = by_offer[pk] = Offer(treatments[treatment_id], *price, carriers=[])
+        offers[clinic_id].append(offer)
+    billed = ClinicTreatment.carriers.through.objects.filter(clinictreatment__clinic_id__in=clinic_ids)
+    for offer_id, carrier_id in billed.values_list("clinictreatment_id", "insurancecarrier_id"):
+        by_offer[offer_id].carriers.append(carriers[carrier_id])
+    conditions: dict[int, list[str]] = defaultdict(list)
+    treated = Clinic.conditions.through.objects.filter(clinic_id__in=clinic_ids)
+    for clinic_id, condition_id in treated.values_list("clinic_id", "condition_id"):
+        conditions[clinic_id].append(condition_names[condition_id])
+    languages: dict[int, list[str]] = defaultdict(list)
+    spoken = Clinic.languages.through.objects.filter(clinic_id__in=clinic_ids)
+    for clinic_id, language_id in spoken.values_list("clinic_id", "language_id"):
+        languages[clinic_id].append(language_names[language_id])
+    return {
+        values["pk"]: written(values, offers[values["pk"]], conditions[values["pk"]], languages[values["pk"]])
+        for values in Clinic.objects.filter(pk__in=clinic_ids).values("pk", *CLINIC_FIELDS)
+    }
 
 
 CLINIC_FIELDS = [
@@ -269,13 +286,15 @@ def neutralized(cell: str) -> str:
 
 def export_rows(clinics) -> list[dict[str, str]]:
     """The clinics as rows of the schema, formula characters neutralized (coordinates are plain numbers)."""
-    queryset = clinics.prefetch_related(
-        "conditions", "languages", "clinic_treatments__treatment_type", "clinic_treatments__carriers"
-    ).order_by("pk")
-    return [
-        {column: value if column in NOT_FORMULAS else neutralized(value) for column, value in row_of(clinic).items()}
-        for clinic in queryset.iterator(chunk_size=2000)
-    ]
+    ids = list(clinics.order_by("pk").values_list("pk", flat=True))
+    rows = []
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = rows_of(ids[start : start + EXPORT_CHUNK])
+        rows += [
+            {column: value if column in NOT_FORMULAS else neutralized(value) for column, value in chunk[pk].items()}
+            for pk in ids[start : start + EXPORT_CHUNK]
+        ]
+    return rows
 
 
 def write_csv(rows: list[dict[str, str]], out: io.TextIOBase) -> None:
