@@ -615,25 +615,30 @@ def _write_related(pairs: list[tuple[Clinic, RowResult]]) -> None:
         for offer in result.offers
     ]
     ClinicTreatment.objects.bulk_create([row for row, _ in offers], batch_size=2000)
-    Carriers = ClinicTreatment.carriers.through
-    Carriers.objects.bulk_create(
-        [
-            Carriers(clinictreatment=row, insurancecarrier=carrier)
-            for row, offer in offers
-            for carrier in offer.carriers
-        ],
-        batch_size=5000,
+    _copy(
+        ClinicTreatment.carriers.through,
+        ["clinictreatment_id", "insurancecarrier_id"],
+        ((row.pk, carrier.pk) for row, offer in offers for carrier in offer.carriers),
     )
-    Conditions = Clinic.conditions.through
-    Conditions.objects.bulk_create(
-        [Conditions(clinic=clinic, condition_id=pk) for clinic, result in pairs for pk in set(result.conditions)],
-        batch_size=5000,
+    _copy(
+        Clinic.conditions.through,
+        ["clinic_id", "condition_id"],
+        ((clinic.pk, pk) for clinic, result in pairs for pk in set(result.conditions)),
     )
-    Languages = Clinic.languages.through
-    Languages.objects.bulk_create(
-        [Languages(clinic=clinic, language_id=pk) for clinic, result in pairs for pk in set(result.languages)],
-        batch_size=5000,
+    _copy(
+        Clinic.languages.through,
+        ["clinic_id", "language_id"],
+        ((clinic.pk, pk) for clinic, result in pairs for pk in set(result.languages)),
     )
+
+
+def _copy(model, columns: list[str], rows) -> None:
+    """Many rows of a plain link table at once with PostgreSQL's COPY, far cheaper than an INSERT per batch."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # noqa: S608
+        for row in rows:
+            copy.write_row(row)
 
 
 def _update(result: RowResult, user) -> None:
