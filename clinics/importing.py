@@ -453,9 +453,11 @@ def match_rows(results: list[RowResult], known: Known) -> None:
             result.action, result.reason, result.clinic = "duplicate", reason[0], Clinic(pk=reason[1])
         if result.errors:
             result.action = "error"
-    updates = [result for result in results if result.action == "update"]
-    now = rows_of([result.clinic.pk for result in updates])
-    for result in updates:
+    # A possible duplicate that says exactly what its listing says is that listing, imported before
+    # from a file without external ids: unchanged, so importing such a file twice changes nothing.
+    compared = [result for result in results if result.action in ("update", "duplicate")]
+    now = rows_of([result.clinic.pk for result in compared])
+    for result in compared:
         then = cells_of(result, known)
         result.changed = [
             column

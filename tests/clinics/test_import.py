@@ -399,3 +399,14 @@ def test_an_exported_row_for_a_listing_this_site_does_not_have_creates_it_at_the
 
     assert report.rows[0].action == "create"
     assert Clinic.objects.get().slug == "cedar-hollow-ketamine-austin"
+
+
+def test_a_file_without_external_ids_imported_twice_changes_nothing_the_second_time(places):
+    data = as_csv(row(external_id=""), row(external_id="", name="Second", phone="", website="", street="9 Elm St"))
+    import_clinics(data, file_name="a.csv", commit=True)
+
+    report = import_clinics(data, file_name="a.csv", commit=True)
+
+    assert [r.action for r in report.rows] == ["unchanged", "unchanged"]
+    assert Clinic.objects.count() == 2
+    assert not PossibleDuplicate.objects.exists()
