@@ -164,3 +164,27 @@ def test_the_footer_no_longer_says_every_listing_is_checked_by_editors(client, d
     page = client.get(reverse("home")).content.decode()
     assert "checked by our editors" not in page
     assert "Each listing says where its details came from" in page
+
+
+def test_an_upload_over_ten_megabytes_is_refused_before_it_is_read(places, editor_client):
+    response = upload(editor_client, b"x" * (10 * 1024 * 1024 + 1))
+
+    assert response.status_code == 200
+    assert "larger than 10 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_duplicates_queue_costs_the_same_queries_for_many_rows(
+    places, editor_client, django_assert_max_num_queries
+):
+    clinics = [make_clinic(phone=f"(512) 555-01{n:02d}") for n in range(12)]
+    rows = [
+        row(external_id=f"D-{n}", name=f"Row {n}", phone=clinic.phone, website="") for n, clinic in enumerate(clinics)
+    ]
+    import_clinics(as_csv(*rows), file_name="a.csv", commit=True)
+    assert PossibleDuplicate.objects.count() == 12
+
+    with django_assert_max_num_queries(12):
+        response = editor_client.get(reverse("admin:clinics_possibleduplicate_changelist"))
+
+    assert response.status_code == 200
