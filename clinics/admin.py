@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,7 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
-from clinics.forms import OfferAdminForm, ReviewReasonForm
+from clinics.forms import ImportForm, OfferAdminForm, ReviewReasonForm
+from clinics.importing import import_clinics
 from clinics.inquiries import inquiries_release
 from clinics.models import (
     ChangeRequest,
@@ -19,6 +21,7 @@ from clinics.models import (
     ClinicPhoto,
     ClinicTreatment,
     Condition,
+    ImportBatch,
     Inquiry,
     InsuranceCarrier,
     Invitation,
@@ -26,8 +29,10 @@ from clinics.models import (
     ListingReport,
     Membership,
     Place,
+    PossibleDuplicate,
     TreatmentType,
 )
+from clinics.spreadsheets import ImportFileError, export_rows, write_csv
 
 
 @admin.register(TreatmentType)
@@ -100,7 +105,8 @@ class ClinicAdmin(SimpleHistoryAdmin):
     date_hierarchy = "last_verified_at"
     show_full_result_count = False
     inlines = [ClinicTreatmentInline, MembershipInline]
-    actions = ["mark_verified"]
+    actions = ["mark_verified", "export_csv"]
+    change_list_template = "admin/clinics/clinic/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description"]}),
         ("Address", {"fields": ["street", "city", "state", "zip_code", "latitude", "longitude"]}),
@@ -132,7 +138,76 @@ class ClinicAdmin(SimpleHistoryAdmin):
             },
         ),
         ("Verification", {"fields": ["last_verified_at", "created_at", "updated_at"]}),
+        ("Source", {"fields": ["source", "source_name", "source_date", "external_id", "location_precision"]}),
     ]
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="clinics_clinic_import"),
+            path(
+                "import/<int:batch_id>/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="clinics_clinic_import_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a file: it is checked at once, kept as a batch, and shown as a preview before anything is written."""
+        if not request.user.has_perm("clinics.add_importbatch"):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload, source = form.cleaned_data["file"], form.cleaned_data["source"].strip()
+            data = upload.read()
+            try:
+                import_clinics(data, file_name=upload.name, source=source)
+            except ImportFileError as error:
+                form.add_error("file", f"{error} Nothing was imported.")
+            else:
+                batch = ImportBatch.objects.create(
+                    file_name=upload.name[:255],
+                    source_name=source,
+                    content=data.decode("utf-8-sig"),
+                    uploaded_by=request.user,
+                )
+                return redirect("admin:clinics_clinic_import_preview", batch.pk)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import clinics"}
+        return TemplateResponse(request, "admin/clinics/clinic/import.html", {**context, "form": form})
+
+    def import_preview_view(self, request, batch_id: int):
+        """The dry run's report per row; confirming (a POST) imports the valid rows in one transaction."""
+        if not request.user.has_perm("clinics.add_importbatch"):
+            raise PermissionDenied
+        batch = get_object_or_404(ImportBatch, pk=batch_id)
+        committing = request.method == "POST" and batch.committed_at is None
+        report = import_clinics(
+            batch.content.encode(),
+            file_name=batch.file_name,
+            source=batch.source_name,
+            commit=committing,
+            user=request.user,
+        )
+        if committing:
+            batch.committed_at, batch.summary = timezone.now(), report.summary()
+            batch.save(update_fields=["committed_at", "summary"])
+            self.message_user(request, f"Imported {batch}: {report.summary()}", messages.SUCCESS)
+            return redirect("admin:clinics_clinic_import_preview", batch.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Import {batch}",
+            "batch": batch,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/clinics/clinic/import_preview.html", context)
+
+    @admin.action(description="Export selected clinics as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="clinics-{timezone.localdate():%Y-%m-%d}.csv"'
+        write_csv(export_rows(queryset), response)
+        return response
 
     @admin.action(description="Mark selected clinics verified today", permissions=["change"])
     def mark_verified(self, request, queryset):
@@ -371,3 +446,42 @@ class ListingReportAdmin(admin.ModelAdmin):
     def mark_resolved(self, request, queryset) -> None:
         updated = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
         self.message_user(request, f"{updated} reports marked resolved.")
+
+
+@admin.register(PossibleDuplicate)
+class PossibleDuplicateAdmin(admin.ModelAdmin):
+    """Imported rows that look like a listing already here; an editor compares them and marks them handled."""
+
+    list_display = ["__str__", "clinic", "reason", "source_name", "line", "handled", "created_at"]
+    list_filter = ["handled", "reason"]
+    list_select_related = ["clinic"]
+    readonly_fields = ["clinic", "source_name", "line", "reason", "row", "created_at"]
+    fields = ["clinic", "reason", "source_name", "line", "row", "handled", "created_at"]
+    actions = ["mark_handled"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Mark as handled", permissions=["change"])
+    def mark_handled(self, request, queryset):
+        count = queryset.update(handled=True)
+        self.message_user(request, f"{count} possible duplicate(s) marked handled.", messages.SUCCESS)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Who imported which file when, and what it did; a file not yet confirmed links to its preview."""
+
+    list_display = ["file_name", "source_name", "uploaded_by", "created_at", "committed_at", "summary", "preview_link"]
+    fields = ["file_name", "source_name", "uploaded_by", "created_at", "committed_at", "summary"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # files arrive through the Clinics page's "Import clinics"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj):
+        return format_html('<a href="{}">Rows</a>', reverse("admin:clinics_clinic_import_preview", args=[obj.pk]))

@@ -24,6 +24,7 @@ class ClinicsConfig(AppConfig):
             models.InsuranceCarrier,
             models.Language,
             models.Place,  # where a searched ZIP code or city is
+            models.Membership,  # a clinic page says whether the clinic's staff keep the listing
         ]:
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"listings_changed_save_{model.__name__}")
             post_delete.connect(

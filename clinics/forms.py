@@ -22,6 +22,7 @@ from clinics.models import (
     Place,
     TreatmentType,
 )
+from clinics.spreadsheets import MAX_IMPORT_BYTES
 from directory.images import MAX_UPLOAD_BYTES
 
 BASE_SALT = "clinics.edit-base"
@@ -410,3 +411,23 @@ class ListingReportForm(forms.ModelForm):
         widgets = {
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
         }
+
+
+class ImportForm(forms.Form):
+    """An editor's spreadsheet upload; the importer itself says what is wrong inside the file."""
+
+    file = forms.FileField(
+        label="CSV or JSON Lines file",
+        help_text="UTF-8 CSV (as Excel's “CSV UTF-8” or Google Sheets save it) or .jsonl, up to 10 MB.",
+    )
+    source = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Where the rows come from (e.g. a partner's list), for rows without a source column.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it.")
+        return upload

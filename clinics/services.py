@@ -254,6 +254,7 @@ def clinic_submit(*, user, proposed: dict) -> ChangeRequest:
     clinic = Clinic(
         slug=_unique_slug(proposed["name"], proposed["city"], proposed["state"]),
         status=Clinic.Status.DRAFT,
+        source=Clinic.Source.CLINIC,
         latitude=proposed["latitude"],
         longitude=proposed["longitude"],
     )

@@ -100,6 +100,7 @@ def reference_data(transactional_db):
             "0010_editors_view_invitations",
             "0015_editors_review_reports",
             "0016_inquiries_held_for_review",
+            "0019_editors_import_clinics",
         ]
         for codename in import_module(f"clinics.migrations.{migration}").EDITOR_PERMISSIONS
     ]

@@ -1,6 +1,7 @@
 """The clinics app's models, in one module per feature."""
 
 from clinics.models.contact import INQUIRY_MESSAGE_MAX_LENGTH, Inquiry, ListingReport
+from clinics.models.imports import ImportBatch, PossibleDuplicate
 from clinics.models.listings import (
     STATE_VALIDATOR,
     VERIFIED_FRESH_FOR,
@@ -32,6 +33,7 @@ __all__ = [
     "ClinicPhoto",
     "ClinicTreatment",
     "Condition",
+    "ImportBatch",
     "Inquiry",
     "InsuranceCarrier",
     "Invitation",
@@ -39,6 +41,7 @@ __all__ = [
     "ListingReport",
     "Membership",
     "Place",
+    "PossibleDuplicate",
     "TreatmentType",
     "offers_with_details",
 ]

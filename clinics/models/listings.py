@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q
@@ -154,11 +155,36 @@ class ClinicQuerySet(models.QuerySet):
         return self.prefetch_related(offers_with_details(), "conditions")
 
 
+def npi_is_valid(npi: str) -> bool:
+    """Ten digits whose last is the Luhn check digit of the other nine behind the NPI prefix 80840."""
+    if not re.fullmatch(r"[0-9]{10}", npi):
+        return False
+    total = 0
+    for position, digit in enumerate(reversed("80840" + npi)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def validate_npi(value: str) -> None:
+    if not npi_is_valid(value):
+        raise ValidationError("An NPI is ten digits with a valid check digit; check it in the NPI registry.")
+
+
 class Clinic(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+
+    class Source(models.TextChoices):
+        CLINIC = "clinic", "Submitted by the clinic"
+        EDITOR = "editor", "Researched by an editor"
+        IMPORT = "import", "Imported"
+
+    class LocationPrecision(models.TextChoices):
+        EXACT = "exact", "Street address"
+        ZIP_AREA = "zip", "ZIP area"
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, unique=True)
@@ -171,6 +197,12 @@ class Clinic(models.Model):
     zip_code = models.CharField(max_length=5, validators=[ZIP_VALIDATOR])
     latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    location_precision = models.CharField(
+        max_length=5,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.EXACT,
+        help_text="ZIP area when only the ZIP code's center is known: distances are then approximate.",
+    )
 
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True, help_text="Public address; inquiries are sent here.")
@@ -179,6 +211,9 @@ class Clinic(models.Model):
 
     medical_director = models.CharField(max_length=150, blank=True)
     medical_director_credentials = models.CharField(max_length=200, blank=True)
+    medical_director_npi = models.CharField(
+        "medical director's NPI", max_length=10, blank=True, validators=[validate_npi]
+    )
     first_visit = models.TextField(blank=True, help_text="What a first visit looks like at this clinic.")
 
     accepting_new_patients = models.BooleanField(default=True)
@@ -192,6 +227,15 @@ class Clinic(models.Model):
     treatments = models.ManyToManyField(TreatmentType, through="ClinicTreatment", related_name="clinics")
     conditions = models.ManyToManyField(Condition, blank=True, related_name="clinics")
     languages = models.ManyToManyField(Language, blank=True, related_name="clinics")
+
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.EDITOR)
+    source_name = models.CharField(
+        max_length=100, blank=True, help_text="For an imported listing: the list or partner it came from."
+    )
+    source_date = models.DateField(
+        default=timezone.localdate, help_text="When the listing was submitted, compiled or imported."
+    )
+    external_id = models.CharField(max_length=100, blank=True, help_text="The listing's id in its imported source.")
 
     last_verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -254,6 +298,12 @@ class Clinic(models.Model):
                 name="clinic_longitude_range",
                 violation_error_message="Longitude must be between -180 and 180.",
             ),
+            models.UniqueConstraint(
+                fields=["source_name", "external_id"],
+                condition=~Q(external_id=""),
+                name="clinic_source_external_id",
+                violation_error_message="Another listing has this id in the same source.",
+            ),
             # /clinics/<two letters>/ is a state page, so no clinic may have a two-letter slug.
             models.CheckConstraint(
                 condition=~Q(slug__regex=r"^[A-Za-z]{2}$"),
@@ -271,6 +321,10 @@ class Clinic(models.Model):
     @property
     def verification_is_stale(self) -> bool:
         return self.last_verified_at is None or timezone.now() - self.last_verified_at > VERIFIED_FRESH_FOR
+
+    @property
+    def location_is_approximate(self) -> bool:
+        return self.location_precision == self.LocationPrecision.ZIP_AREA
 
     @property
     def payment_options(self) -> list[str]:

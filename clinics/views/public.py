@@ -1,7 +1,7 @@
 import uuid
 
 from django.db import DatabaseError, connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
 from clinics.forms import InquiryForm, ListingReportForm
-from clinics.models import Clinic, ClinicPhoto, Condition, TreatmentType, offers_with_details
+from clinics.models import Clinic, ClinicPhoto, Condition, Membership, TreatmentType, offers_with_details
 from clinics.pageviews import count_view
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld, clinic_json_ld
@@ -70,7 +70,9 @@ def _clinic_listing(request: HttpRequest, slug: str) -> dict:
 
 def _clinic_profile(request: HttpRequest, slug: str) -> dict:
     clinic = get_object_or_404(
-        Clinic.objects.published().prefetch_related(
+        Clinic.objects.published()
+        .annotate(claimed=Exists(Membership.objects.filter(clinic=OuterRef("pk"))))
+        .prefetch_related(
             offers_with_details(),
             "conditions",
             "languages",

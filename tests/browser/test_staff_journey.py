@@ -65,7 +65,7 @@ def test_clinic_staff_sign_up_claim_their_clinic_edit_a_price_and_an_editor_publ
     page.wait_for_url("**/admin/")
     page.goto("/admin/clinics/changerequest/")
     page.get_by_role("link", name="Review", exact=True).first.click()
-    assert "$350-$600" in page.content()
+    page.get_by_text("$350-$600").first.wait_for()
     page.get_by_role("button", name="Approve").click()
     page.wait_for_url("**/admin/clinics/changerequest/")
     assert "the listing is updated and verified" in page.content()
