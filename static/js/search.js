@@ -1,16 +1,58 @@
-// Search page niceties; the page works the same without them.
-// Choosing a filter or a sort order submits the form, so there is no button to find.
+// Search page niceties; the page works the same without them (the Apply and Sort buttons submit).
+// Ticking a filter or choosing a sort order fetches the same page for the new choices and swaps in
+// the results and the counts: nothing reloads, the focus stays where it was, the address is kept
+// current, and a live region says how many clinics match.
 // On a wide screen the filters start open beside the results.
 document.addEventListener("DOMContentLoaded", () => {
-  const form = document.querySelector("form[data-auto-submit]");
+  const form = document.querySelector("form[data-live-search]");
   if (!form) return;
+  const announce = form.querySelector("[data-announce]");
+  let pending = null;
+
+  function addressOf(formData) {
+    const params = new URLSearchParams();
+    for (const [name, value] of formData.entries()) {
+      if (value !== "") params.append(name, value);
+    }
+    const query = params.toString();
+    return form.action.split("?")[0] + (query ? "?" + query : "");
+  }
+
+  async function update() {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    form.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(addressOf(new FormData(form)), { signal: pending.signal });
+      if (!response.ok) throw new Error(`search answered ${response.status}`);
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const part of fresh.querySelectorAll("[data-swap]")) {
+        const old = document.querySelector(`[data-swap="${CSS.escape(part.dataset.swap)}"]`);
+        if (old) old.innerHTML = part.innerHTML;
+      }
+      for (const input of fresh.querySelectorAll("[data-swap-value]")) {
+        const old = document.querySelector(`[data-swap-value="${CSS.escape(input.dataset.swapValue)}"]`);
+        if (old) old.value = input.value;
+      }
+      history.replaceState(null, "", response.url);
+      const count = document.querySelector('[data-swap="count"]');
+      if (announce && count) announce.textContent = count.textContent.trim();
+    } catch (error) {
+      // Offline or aborted: the Apply button still submits the form the ordinary way.
+      if (error.name !== "AbortError") form.requestSubmit();
+    } finally {
+      form.removeAttribute("aria-busy");
+    }
+  }
+
   form.addEventListener("change", (event) => {
     const target = event.target;
-    // Compare boxes belong to the compare form (their form="" attribute), not to the search.
-    if (target.form === form && target.matches("input[type=checkbox], select")) {
-      form.requestSubmit();
-    }
+    if (target.form !== form) return;
+    if (target.closest("details.filters") || target.id === "sort") update();
   });
+  const sortButton = form.querySelector("[data-sort-button]");
+  if (sortButton) sortButton.hidden = true;
+
   const filters = form.querySelector("details.filters");
   if (filters && window.matchMedia("(min-width: 64em)").matches) {
     filters.open = true;
@@ -19,7 +61,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // Leave empty fields out of the address, so a shared search link stays short.
 document.addEventListener("formdata", (event) => {
-  if (!event.target.matches("form[data-auto-submit]")) return;
+  if (!event.target.matches("form[data-live-search]")) return;
   for (const [name, value] of Array.from(event.formData.entries())) {
     if (value === "") event.formData.delete(name);
   }
