@@ -30,6 +30,13 @@ document.addEventListener("DOMContentLoaded", () => {
         const old = document.querySelector(`[data-swap="${CSS.escape(part.dataset.swap)}"]`);
         if (old) old.innerHTML = part.innerHTML;
       }
+      // Each option's count, found by its box; the boxes themselves stay, with the focus on one.
+      for (const box of fresh.querySelectorAll(".facet input[type=checkbox]")) {
+        const selector = `.facet input[name="${CSS.escape(box.name)}"][value="${CSS.escape(box.value)}"]`;
+        const count = box.closest("label").querySelector(".facet__count");
+        const old = form.querySelector(selector)?.closest("label").querySelector(".facet__count");
+        if (count && old) old.innerHTML = count.innerHTML;
+      }
       for (const input of fresh.querySelectorAll("[data-swap-value]")) {
         const old = document.querySelector(`[data-swap-value="${CSS.escape(input.dataset.swapValue)}"]`);
         if (old) old.value = input.value;

@@ -45,7 +45,7 @@ def test_the_results_and_each_option_count_are_marked_for_the_script_to_swap(cli
     make_clinic()
     html = client.get("/clinics/?where=78701").content.decode()
     assert 'data-swap="results"' in html
-    assert 'data-swap="count-treatment-spravato"' in html
+    assert 'data-swap="active"' in html and 'data-swap="chips"' in html
     assert 'data-swap="count-max_price-500"' in html
     assert 'aria-live="polite" data-announce' in html
 
