@@ -107,6 +107,7 @@ def test_the_compare_tray_keeps_its_clinics_across_filters_sorts_and_pages(page,
     page.wait_for_url("**#clinic-*")
     page.goto("/clinics/?where=78701&sort=name&treatment=spravato")
     tray = page.get_by_role("complementary", name="Clinics to compare")
+    tray.locator("summary").click()
     assert "Cedar IV Clinic" in tray.inner_text() and "Juniper Spravato Center" in tray.inner_text()
     assert_no_violations(page)
     tray.get_by_role("link", name="Compare (2)").click()
