@@ -44,9 +44,13 @@ document.addEventListener("DOMContentLoaded", () => {
       history.replaceState(null, "", response.url);
       const count = document.querySelector('[data-swap="count"]');
       if (announce && count) announce.textContent = count.textContent.trim();
+      // For anything else that shows the results (the map), which reads them again.
+      form.dispatchEvent(new CustomEvent("search:updated", { bubbles: true }));
     } catch (error) {
-      // Offline or aborted: the Apply button still submits the form the ordinary way.
-      if (error.name !== "AbortError") form.requestSubmit();
+      // Offline, say: the Apply button still submits the form the ordinary way.
+      if (error.name !== "AbortError" && announce) {
+        announce.textContent = "The results could not be updated. Choose Apply filters to search again.";
+      }
     } finally {
       form.removeAttribute("aria-busy");
     }
