@@ -4,7 +4,7 @@ import pytest
 
 from clinics.models import Clinic, Place
 from tests.browser.test_accessibility import DESKTOP, PHONE, assert_no_violations, focused
-from tests.factories import AUSTIN, bill_insurance, make_clinic
+from tests.factories import AUSTIN, bill_insurance, make_clinic, make_guide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -135,3 +135,13 @@ def test_the_clinic_page_and_compare_fit_a_phone(page, austin):
     assert columns[1] < PHONE["width"]  # more than one clinic shows beside the labels
     page.locator(".table-scroll").evaluate("box => { box.scrollLeft = 400; }")
     assert page.locator("tbody th").first.bounding_box()["x"] == label["x"]  # the labels stay put
+
+
+def test_the_related_guides_line_up_with_the_clinic_page_and_landing_pages(page, austin):
+    make_guide(title="What an IV infusion is like", slug="what-an-iv-infusion-is-like", treatments=["iv-infusion"])
+    clinic = Clinic.objects.get(name="Cedar IV Clinic")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for path, column in [(clinic.get_absolute_url(), ".clinic__main > .section"), ("/treatments/iv-infusion/", "h1")]:
+        page.goto(path)
+        guides = page.locator(".related-guides").bounding_box()
+        assert guides["x"] == page.locator(column).first.bounding_box()["x"], path
