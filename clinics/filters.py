@@ -32,6 +32,7 @@ from directory.caching import cached
 
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
+NEAREST_WITHIN_MILES = 500  # how far a search that finds nothing near a place looks for the nearest clinics
 MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
 PAYMENT_LABELS = {
     "financing": "Financing or payment plan",
@@ -163,6 +164,11 @@ class ClinicFilter(django_filters.FilterSet):
     radius_choices = RADIUS_CHOICES
 
     @property
+    def can_widen(self) -> bool:
+        """Whether a wider distance is there to try: never past the widest choice."""
+        return bool(self.location) and self.radius < RADIUS_CHOICES[-1][0]
+
+    @property
     def unreadable(self) -> bool:
         """A place or words we could not read must never widen the search to every clinic."""
         return bool(self.form.errors.keys() & {"where", "q", "state", "city"})
@@ -190,6 +196,27 @@ class ClinicFilter(django_filters.FilterSet):
                 .filter(distance_miles__lte=self.radius)
             )
         return queryset
+
+    def nearest_beyond_reach(self, limit: int = 3) -> list[Clinic]:
+        """For a place with nothing in reach: the nearest clinics that meet the filters, up to 500 miles away."""
+        location = self.location
+        return list(
+            self.queryset.filter(bounding_box(location, NEAREST_WITHIN_MILES), *self.conditions())
+            .annotate(distance_miles=distance_in_miles(location))
+            .filter(distance_miles__lte=NEAREST_WITHIN_MILES)
+            .order_by("distance_miles", "pk")
+            .for_cards()[:limit]
+        )
+
+    def telehealth_in_state(self, limit: int = 3) -> list[Clinic]:
+        """Clinics in the place's state with a telehealth or at-home option, nearest first."""
+        location = self.location
+        return list(
+            self.queryset.filter(state=location.state, offers_telehealth=True)
+            .annotate(distance_miles=distance_in_miles(location))
+            .order_by("distance_miles", "pk")
+            .for_cards()[:limit]
+        )
 
     def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         """The conditions of the filters in use, except those left out (to count their options)."""

@@ -446,6 +446,7 @@ class Chip:
     value: str  # the value removed, or "" for the whole parameter
     url: str = ""
     count: int = 0  # for the closest searches: clinics found without this part
+    short: str = ""  # the part in a few words ("Aetna"), when the label needs its group to be clear
 
 
 def _without_part(params: QueryDict, name: str, value: str) -> str:
@@ -473,17 +474,25 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
         found.append(Chip(f"City: {data['city']}", "city", ""))
     for name, legend in [("treatment", "Treatment"), ("condition", "Condition"), ("insurance", "Insurance")]:
         labels = dict(search.filters[name].extra["choices"])
-        found += [Chip(f"{legend}: {labels[value]}", name, value) for value in data.get(name) or []]
+        found += [
+            Chip(f"{legend}: {labels[value]}", name, value, short=labels[value]) for value in data.get(name) or []
+        ]
     if data.get("spravato_insurance"):
         found.append(Chip(search.filters["spravato_insurance"].label, "spravato_insurance", ""))
     if data.get("max_price"):
         found.append(Chip(f"Price: {dict(MAX_PRICE_CHOICES)[data['max_price']]}", "max_price", ""))
-    found += [Chip(f"Payment: {PAYMENT_LABELS[value]}", "payment", value) for value in data.get("payment") or []]
+    found += [
+        Chip(f"Payment: {PAYMENT_LABELS[value]}", "payment", value, short=PAYMENT_LABELS[value])
+        for value in data.get("payment") or []
+    ]
     for name in ("accepting", "telehealth", "kap", "verified"):
         if data.get(name):
             found.append(Chip(str(search.filters[name].label), name, ""))
     languages = dict(search.filters["language"].extra["choices"])
-    found += [Chip(f"Language: {languages[code]}", "language", code) for code in data.get("language") or []]
+    found += [
+        Chip(f"Language: {languages[code]}", "language", code, short=languages[code])
+        for code in data.get("language") or []
+    ]
     if re.search(r"[^\W_]", data.get("q") or ""):
         found.append(Chip(f"Words: “{data['q']}”", "q", ""))
     for chip in found:

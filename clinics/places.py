@@ -96,6 +96,11 @@ class Location:
     label: str
     latitude: float
     longitude: float
+    state: str = ""  # the two-letter state it lies in
+
+    @property
+    def state_name(self) -> str:
+        return US_STATES.get(self.state, self.state)
 
 
 class PlaceNotFound(Exception):
@@ -113,7 +118,7 @@ def locate(text: str) -> Location:
         place = Place.objects.filter(zip_code=match[1]).first()
         if place is None:
             raise PlaceNotFound(f"We do not know the ZIP code {match[1]}. Check it, or type a city and state.")
-        return Location(f"{place.zip_code} ({place.city}, {place.state})", place.latitude, place.longitude)
+        return Location(f"{place.zip_code} ({place.city}, {place.state})", place.latitude, place.longitude, place.state)
 
     city, state = _split_city_and_state(text)
     city = _expand_abbreviations(city)
@@ -126,7 +131,7 @@ def locate(text: str) -> Location:
     )
     if len(matches) == 1:
         name, found_state, latitude, longitude = matches[0]
-        return Location(f"{name}, {found_state}", latitude, longitude)
+        return Location(f"{name}, {found_state}", latitude, longitude, found_state)
     if matches:
         raise PlaceNotFound(
             f"{matches[0][0]} is the name of places in several states. Which one do you mean?",

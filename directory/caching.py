@@ -172,6 +172,7 @@ def reading_only(request: HttpRequest, parameters: tuple[str, ...]) -> HttpReque
     for name in [name for name in request.GET if name in parameters]:
         reading.GET.setlist(name, request.GET.getlist(name))
     reading.GET._mutable = False
+    reading.META = {**request.META, "QUERY_STRING": reading.GET.urlencode()}  # what get_full_path() reads
     return reading
 
 

@@ -40,7 +40,11 @@ class PossibleDuplicate(models.Model):
     class Meta:
         ordering = ["handled", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["clinic", "fingerprint"], name="possibleduplicate_once_per_row"),
+            models.UniqueConstraint(
+                fields=["clinic", "fingerprint"],
+                name="possibleduplicate_once_per_row",
+                violation_error_message="This row is already in the queue as a possible duplicate of this clinic.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from clinics.filters import ClinicFilter
 from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
 from clinics.places import US_STATES
 from clinics.structured_data import breadcrumb_json_ld
+from clinics.views import compare
 from clinics.views.search import results_page
 from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone, reading_only, url_key
 
@@ -35,9 +36,8 @@ def _landing_search(**fixed: str) -> ClinicFilter:
 
 def _render(request: HttpRequest, template: str, context: Callable[[], dict]) -> HttpResponse:
     """The landing page, cached whole for anonymous visitors; `context` is called only to render it."""
-    return HttpResponse(
-        page_for_everyone(request, template, context, depends_on=(LISTINGS, GUIDES), parameters=PARAMETERS)
-    )
+    html = page_for_everyone(request, template, context, depends_on=(LISTINGS, GUIDES), parameters=PARAMETERS)
+    return HttpResponse(compare.with_tray(request, html))
 
 
 def _landing(request: HttpRequest, *, fixed: dict, crumbs: list, refine: dict, **context) -> dict:

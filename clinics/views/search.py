@@ -12,7 +12,8 @@ from django.utils.functional import cached_property
 from clinics import keywords
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic
-from directory.caching import cached, page_for_everyone, reading_only, url_key
+from clinics.views import compare
+from directory.caching import CSRF_SLOT, cached, page_for_everyone, reading_only, url_key
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
@@ -64,26 +65,32 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     if (understood := keywords.rewritten(request.GET)) is not None:
         return redirect(f"{request.path}?{understood.urlencode()}")
     reading = reading_only(request, SEARCH_PARAMETERS)
-    return HttpResponse(
-        page_for_everyone(
-            request,
-            "clinics/search.html",
-            lambda: cached(url_key("search-page", reading), lambda: _search_body(reading)),
-            parameters=SEARCH_PARAMETERS,
-        )
+    html = page_for_everyone(
+        request,
+        "clinics/search.html",
+        lambda: cached(url_key("search-page", reading), lambda: _search_body(reading)),
+        parameters=SEARCH_PARAMETERS,
     )
+    return HttpResponse(compare.with_tray(request, html))
 
 
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
     page = results_page(request, search.qs, count=search.result_count)
     search.mark_matching_offers(page)
+    near_nothing = not page.object_list and search.location is not None
+    nearest = search.nearest_beyond_reach() if near_nothing else []
+    shown = {clinic.pk for clinic in nearest}
+    telehealth = search.telehealth_in_state() if near_nothing and search.location.state else []
     context = {
         "search": search,
         "facets": search.facets(),
         "page": page,
         "chips": keywords.chips(search, request.GET),
         "closest": [] if page.object_list else keywords.closest_searches(search, request.GET),
+        "nearest": nearest,
+        "telehealth": [clinic for clinic in telehealth if clinic.pk not in shown],
+        "csrf_token": CSRF_SLOT,  # the body is cached for everyone; each visitor's token is filled in later
     }
     return {
         "place": search.location.label if search.location else "",

@@ -20,9 +20,10 @@ def test_a_patient_compares_three_clinics_then_sends_one_a_question_and_reports_
 
     page.goto("/clinics/?sort=name")
     for name in ["Aspen Ketamine", "Birch Infusions", "Dogwood Care"]:
-        page.get_by_role("checkbox", name=f"Compare {name}").check()
-    assert "sort=name" in page.url  # ticking a compare box does not resubmit the search
-    page.get_by_role("button", name="Compare selected").click()
+        page.get_by_role("button", name=f"Add to compare {name}").click()
+        page.wait_for_load_state()
+    assert "sort=name" in page.url  # adding a clinic comes back to the same search
+    page.get_by_role("link", name="Compare (3)").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Compare clinics"
     headers = page.locator("thead th").all_inner_texts()

@@ -20,14 +20,13 @@ def test_a_patient_types_a_zip_picks_a_treatment_and_an_insurance_and_opens_a_cl
     page.wait_for_url("**/clinics/?where=78701**")
     assert "Far Away Clinic" not in page.content()
 
-    # Ticking a filter submits the form (search.js); the URL carries every choice.
+    # Ticking a filter updates the results in place (search.js); the URL carries every choice.
     page.locator("summary", has_text="Filters").click()
-    with page.expect_navigation():
-        page.get_by_role("checkbox", name="Intranasal esketamine (Spravato)").click()
-    page.locator("summary", has_text="Filters").click()
-    with page.expect_navigation():
-        page.get_by_role("checkbox", name="Aetna").click()
-    assert "treatment=spravato" in page.url and "insurance=aetna" in page.url
+    page.get_by_role("checkbox", name="Intranasal esketamine (Spravato)").click()
+    page.wait_for_url("**treatment=spravato**")
+    page.get_by_role("checkbox", name="Aetna").click()
+    page.wait_for_url("**insurance=aetna**")
+    assert "treatment=spravato" in page.url
 
     results = page.locator(".card__title")
     assert results.all_inner_texts() == ["Juniper Spravato Center"]

@@ -114,7 +114,9 @@ def test_another_app_server_uses_the_shared_page_without_rendering_it_again(clie
     first = client.get("/clinics/tx/").content
     caches["local"].clear()  # as in a process that has not served the page yet
     with django_assert_num_queries(2):  # the versions, then the page
-        assert client.get("/clinics/tx/").content == first
+        again = client.get("/clinics/tx/").content
+    token = rb'name="csrfmiddlewaretoken" value="[^"]+"'  # masked afresh for each response
+    assert re.sub(token, b"", again) == re.sub(token, b"", first)
     assert clinic.name.encode() in first
 
 

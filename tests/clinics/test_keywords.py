@@ -304,10 +304,10 @@ def test_a_search_that_finds_nothing_offers_the_closest_searches_that_do_with_th
     html = response.content.decode()
     assert names(response) == []
     assert "Treatment: Intranasal esketamine (Spravato)" in html and "Insurance: Aetna" in html
-    offers = re.findall(r'<li><a href="([^"]+)">Without ([^<]+)</a>: (\d+) clinics?</li>', html)
+    offers = re.findall(r'<li><a href="([^"]+)">Remove ([^<]+)</a>: (\d+) clinics?</li>', html)
     assert offers == [
-        ("?insurance=aetna", "Treatment: Intranasal esketamine (Spravato)", "1"),
-        ("?treatment=spravato", "Insurance: Aetna", "1"),
+        ("?insurance=aetna", "Intranasal esketamine (Spravato)", "1"),
+        ("?treatment=spravato", "Aetna", "1"),
     ]
 
 
@@ -318,7 +318,7 @@ def test_the_closest_searches_include_a_wider_radius(client, places):
     offers = re.findall(r'<li><a href="([^"]+)">([^<]+)</a>: (\d+) clinics?</li>', response.content.decode())
     assert offers == [
         ("?where=78701&amp;radius=100", "Within 100 miles", "1"),
-        ("?", "Without Near: 78701 (Austin, TX)", "1"),
+        ("?", "Remove Near: 78701 (Austin, TX)", "1"),
     ]
 
 

@@ -1,0 +1,118 @@
+"""A search that finds nothing leads somewhere: the nearest clinics beyond it, telehealth, a filter to drop."""
+
+import re
+
+import pytest
+
+from clinics.models import Place
+from tests.factories import AUSTIN, bill_insurance, make_clinic
+
+pytestmark = pytest.mark.django_db
+
+MILES_PER_DEGREE = 69.09
+BILLINGS = (45.7833, -108.5007)
+
+
+@pytest.fixture
+def montana():
+    Place.objects.create(zip_code="59001", city="Absarokee", state="MT", latitude=45.52, longitude=-109.44)
+    Place.objects.create(zip_code="78701", city="Austin", state="TX", latitude=AUSTIN[0], longitude=AUSTIN[1])
+    Place.objects.create(zip_code="73301", city="Austin", state="TX", latitude=30.26, longitude=-97.74)
+
+
+def far_in_montana(miles_north: float, **fields):
+    """A clinic about `miles_north` miles north of ZIP 59001."""
+    return make_clinic(
+        city="Glasgow",
+        state="MT",
+        zip_code="59230",
+        latitude=45.52 + miles_north / MILES_PER_DEGREE,
+        longitude=-109.44,
+        **fields,
+    )
+
+
+def test_at_the_widest_distance_the_page_never_suggests_a_wider_one(client, montana):
+    far_in_montana(150, name="Prairie Ketamine")
+    html = client.get("/clinics/?where=59001&radius=100").content.decode()
+    assert "No clinics match" in html
+    assert "wider distance" not in html
+    assert "Within 100 miles" not in html
+
+
+def test_below_the_widest_distance_a_wider_one_is_still_offered(client, montana):
+    far_in_montana(40, name="Prairie Ketamine")
+    html = client.get("/clinics/?where=59001&radius=25").content.decode()
+    assert "a wider distance" in html
+    assert "Within 100 miles</a>: 1 clinic" in html
+
+
+def test_nothing_within_the_radius_shows_the_nearest_clinics_beyond_it_with_their_distances(client, montana):
+    far_in_montana(300, name="Far Plains Clinic")
+    far_in_montana(150, name="Prairie Ketamine")
+    make_clinic(name="Austin Clinic")  # more than 500 miles away
+    html = client.get("/clinics/?where=59001&radius=100").content.decode()
+    section = html[html.index('id="nearest-title"') :]
+    assert "The nearest clinics beyond 100 miles" in section
+    assert re.findall(r'class="card__title card__title--minor"><a href="[^"]+">([^<]+)</a>', section)[:2] == [
+        "Prairie Ketamine",
+        "Far Plains Clinic",
+    ]
+    assert "150.0 mi" in section
+    assert "Austin Clinic" not in html
+
+
+def test_the_nearest_clinics_beyond_the_radius_meet_the_filters(client, montana):
+    far_in_montana(150, name="Prairie Ketamine")
+    far_in_montana(200, name="Spravato Plains", treatments={"spravato": (500, 600)})
+    html = client.get("/clinics/?where=59001&radius=100&treatment=spravato").content.decode()
+    section = html[html.index('id="nearest-title"') :]
+    assert "Spravato Plains" in section
+    assert "Prairie Ketamine" not in section
+
+
+def test_nothing_within_the_radius_shows_telehealth_options_in_the_visitors_state(client, montana):
+    make_clinic(
+        name="Big Sky Telehealth",
+        offers_telehealth=True,
+        city="Missoula",
+        state="MT",
+        zip_code="59801",
+        latitude=46.87,
+        longitude=-114.0,
+    )
+    make_clinic(name="Texas Telehealth", offers_telehealth=True)
+    html = client.get("/clinics/?where=59001&radius=10&treatment=spravato").content.decode()
+    section = html[html.index('id="telehealth-title"') :]
+    assert "Telehealth or at-home options in Montana" in section
+    assert "Big Sky Telehealth" in section
+    assert "Texas Telehealth" not in html
+
+
+def test_filters_that_leave_nothing_say_which_to_remove_and_what_that_gives(client, montana):
+    for _ in range(3):
+        make_clinic(treatments={"spravato": (500, 600)})
+    html = client.get("/clinics/?where=78701&insurance=aetna").content.decode()
+    assert "Remove Aetna</a>: 3 clinics" in html
+
+
+def test_a_misspelt_place_shows_the_suggestion_and_no_wall_of_zero_counts(client, montana):
+    make_clinic()
+    html = client.get("/clinics/?where=Austn%2C+TX&insurance=aetna").content.decode()
+    assert "Did you mean" in html and "Austin, TX" in html
+    assert 'class="facet__count"' not in html
+    assert '<details class="filters"' not in html
+    assert '<input type="hidden" name="insurance" value="aetna">' in html  # the choice is kept for the next search
+    assert html.index("Did you mean") < html.index("No clinics match")
+
+
+def test_an_empty_search_near_a_place_costs_a_bounded_number_of_queries(
+    client, montana, cache_versions, django_assert_max_num_queries
+):
+    for miles in (150, 200, 250):
+        far_in_montana(miles, offers_telehealth=True)
+    bill_insurance(far_in_montana(300, treatments={"spravato": (500, 600)}), "spravato", "aetna")
+    # A search near a place (32, tests/clinics/test_search.py) less its cards' 4, then the nearest
+    # clinics beyond the radius with their cards (4), the telehealth ones (4) and 2 closest-search counts.
+    with django_assert_max_num_queries(38):
+        client.get("/clinics/?where=59001&radius=100&insurance=aetna")
