@@ -7,7 +7,7 @@ from django import forms
 from django.core import signing
 from django.utils.dateparse import parse_datetime
 
-from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
+from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS, TREATMENT_FIELDS
 from clinics.images import Renditions, process_upload
 from clinics.models import (
     Claim,
@@ -243,16 +243,7 @@ class OfferAdminForm(forms.ModelForm):
 
     class Meta:
         model = ClinicTreatment
-        fields = [
-            "treatment_type",
-            "price_min",
-            "price_max",
-            "price_unit",
-            "course_sessions",
-            "bills_insurance",
-            "carriers",
-            "notes",
-        ]
+        fields = TREATMENT_FIELDS
 
     def clean(self) -> dict:
         cleaned = super().clean()
