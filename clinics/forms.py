@@ -10,11 +10,13 @@ from django.utils.dateparse import parse_datetime
 from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
 from clinics.images import Renditions, process_upload
 from clinics.models import (
+    FACT_GROUPS,
     Claim,
     Clinic,
     ClinicPhoto,
     ClinicTreatment,
     Condition,
+    ConfirmedHow,
     Inquiry,
     InsuranceCarrier,
     Language,
@@ -364,6 +366,29 @@ class InvitationForm(forms.Form):
 
 class ReviewReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Sent to the clinic.")
+
+
+class FactConfirmForm(forms.Form):
+    """An editor's "confirmed unchanged" for one fact group of a listing."""
+
+    group = forms.ChoiceField(
+        choices=[(key, group.label) for key, group in FACT_GROUPS.items()], widget=forms.HiddenInput
+    )
+    how = forms.ChoiceField(
+        label="How",
+        choices=[
+            (ConfirmedHow.PHONE, "Phone call"),
+            (ConfirmedHow.WEBSITE, "Clinic website"),
+            (ConfirmedHow.CLINIC, "Clinic confirmed"),
+        ],
+    )
+    note = forms.CharField(label="Note (optional)", max_length=60, required=False)
+
+
+class ReminderSettingsForm(forms.Form):
+    freshness_reminders = forms.BooleanField(
+        required=False, label="E-mail me when this listing's prices, hours or availability need confirming"
+    )
 
 
 class InquiryForm(forms.ModelForm):
