@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -57,8 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     last_month_start = (month_start - timedelta(days=1)).replace(day=1)
     clinics = (
         Clinic.objects.editable_by(request.user)
-        .prefetch_related("clinic_treatments__treatment_type")
         .annotate(
+            facts_due=Exists(Clinic.objects.with_facts_due().filter(pk=OuterRef("pk"))),
             pending_changes=Count(
                 "change_requests", filter=Q(change_requests__status=ChangeRequest.Status.PENDING), distinct=True
             ),
