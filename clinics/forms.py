@@ -54,6 +54,13 @@ class ListingForm(forms.ModelForm):
             "offers_sliding_scale": "Offers a sliding scale",
             "offers_superbill": "Gives superbills for out-of-network reimbursement",
             "refers_to_clinical_trials": "Can point patients to clinical trials",
+            "spravato_rems_certified": "The center is certified under the Spravato REMS program",
+            "session_monitored_by": "Who watches patients during a session",
+            "observation_minutes": "Usual observation time after a session, in minutes",
+        }
+        help_texts = {
+            "session_monitored_by": "The most highly trained person who stays with patients during a session.",
+            "observation_minutes": "How long patients usually stay to be watched before going home.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
