@@ -182,15 +182,12 @@ class VerificationQueueAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "state", "stalest_fact", "due_facts", "confirm_link"]
     list_display_links = None
     list_per_page = 50
+    ordering = [models.F("facts_confirmed_at").asc(nulls_first=True), "name", "pk"]
     search_fields = ["name", "city", "=zip_code"]
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return (
-            ListingToCheck.objects.published()
-            .prefetch_related("clinic_treatments__treatment_type")
-            .order_by(models.F("facts_confirmed_at").asc(nulls_first=True), "name", "pk")
-        )
+        return ListingToCheck.objects.published().prefetch_related("clinic_treatments__treatment_type")
 
     def has_module_permission(self, request) -> bool:
         return request.user.has_perm("clinics.change_clinic")
