@@ -34,7 +34,6 @@ from clinics.models import (
     TreatmentType,
 )
 
-
 # The admin index opens with the verification queue's count.
 admin.site.index_template = "admin/directory_index.html"
 

@@ -41,8 +41,10 @@ def facts_confirm(*, clinic: Clinic, groups: list[str], by: str, how: str, user=
     if unknown or not groups:
         raise ValidationError(f"Unknown fact group: {', '.join(sorted(unknown)) or '(none)'}.")
     now = timezone.now()
-    labels = ", ".join(FACT_GROUPS[group].label for group in groups)
-    reason = f"{labels} confirmed unchanged by {ConfirmedBy(by).label}, {ConfirmedHow(how).label}"
+    labels = "All facts" if set(groups) == set(FACT_GROUPS) else ", ".join(FACT_GROUPS[g].label for g in groups)
+    reason = f"{labels} confirmed unchanged by {ConfirmedBy(by).label}"
+    if how != by:  # "by the clinic's staff, with the clinic" says nothing more
+        reason += f", {ConfirmedHow(how).label}"
     if note.strip():
         reason += f": {note.strip()}"
     with transaction.atomic():
