@@ -25,6 +25,8 @@ def test_an_editor_moves_through_the_admin_with_no_policy_violations(page):
         "/admin/clinics/clinic/",
         f"/admin/clinics/clinic/{clinic.pk}/change/",
         f"/admin/clinics/clinic/{clinic.pk}/history/",
+        "/admin/clinics/listingtocheck/",
+        f"/admin/clinics/listingtocheck/{clinic.pk}/confirm/",
         "/admin/clinics/queuedemail/",
         "/admin/guides/guide/",
         f"/admin/guides/guide/{guide.pk}/change/",
