@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from clinics.models import Clinic, ClinicTreatment
@@ -109,3 +111,36 @@ def test_a_card_shows_the_stalest_fact(client):
     card = re.search(r'<p class="card__verified muted">(.*?)</p>', html, re.S).group(1)
     assert "Accepting new patients confirmed" in card and f'datetime="{old:%Y-%m-%d}"' in card
     assert "May be out of date" in card
+
+
+BEFORE = [("clinics", "0014_constraint_messages_for_people")]
+AFTER = [("clinics", "0015_fact_confirmations_and_safety_facts")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_dates_every_fact_from_the_last_verified_stamp_it_replaces(reference_data):
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    stamp = timezone.now() - timedelta(days=40)
+    common = {"street": "1 Main St", "city": "Austin", "state": "TX", "zip_code": "78701", "latitude": 30.27}
+    checked = old.get_model("clinics", "Clinic").objects.create(
+        name="Checked", slug="checked", longitude=-97.74, last_verified_at=stamp, **common
+    )
+    old.get_model("clinics", "Clinic").objects.create(name="Never", slug="never", longitude=-97.74, **common)
+    old.get_model("clinics", "ClinicTreatment").objects.create(
+        clinic=checked,
+        treatment_type=old.get_model("clinics", "TreatmentType").objects.get(slug="iv-infusion"),
+        price_min=400,
+        price_max=600,
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    clinic = Clinic.objects.get(slug="checked")
+    assert [(c.at, c.by, c.how) for c in clinic.confirmations()] == [(stamp, "editor", "")] * 4
+    assert clinic.facts_confirmed_at == stamp
+    never = Clinic.objects.get(slug="never")
+    assert never.facts_confirmed_at is None and never.accepting_confirmed_by == ""
