@@ -479,7 +479,7 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
     if data.get("max_price"):
         found.append(Chip(f"Price: {dict(MAX_PRICE_CHOICES)[data['max_price']]}", "max_price", ""))
     found += [Chip(f"Payment: {PAYMENT_LABELS[value]}", "payment", value) for value in data.get("payment") or []]
-    for name in ("accepting", "telehealth", "kap", "verified"):
+    for name in ("accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"):
         if data.get(name):
             found.append(Chip(str(search.filters[name].label), name, ""))
     languages = dict(search.filters["language"].extra["choices"])

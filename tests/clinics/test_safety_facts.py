@@ -111,3 +111,10 @@ def test_editors_set_the_safety_facts_in_the_admin(editor_client, clinic):
     html = editor_client.get(f"/admin/clinics/clinic/{clinic.pk}/change/").content.decode()
     for name in SAFE:
         assert f'name="{name}"' in html
+
+
+def test_the_safety_filters_in_use_show_as_chips_that_remove_them(client):
+    make_clinic(name="Certified", spravato_rems_certified=True, session_monitored_by=MonitoredBy.PHYSICIAN)
+    html = client.get("/clinics/?rems=on&physician_monitored=on").content.decode()
+    assert 'aria-label="Remove REMS-certified for Spravato"' in html
+    assert 'aria-label="Remove Monitored by a physician or nurse anesthetist"' in html
