@@ -13,6 +13,7 @@ from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
 from clinics.forms import FactConfirmForm, OfferAdminForm, ReviewReasonForm
 from clinics.freshness import facts_confirm
 from clinics.models import (
+    CLINIC_FACT_GROUPS,
     FACT_GROUPS,
     ChangeRequest,
     Claim,
@@ -247,12 +248,9 @@ class VerificationQueueAdmin(admin.ModelAdmin):
             self.message_user(request, f"{FACT_GROUPS[group].label} of {clinic} confirmed unchanged.", messages.SUCCESS)
             return redirect("admin:clinics_listingtocheck_confirm", pk=clinic.pk)
         offers = list(clinic.clinic_treatments.all())
-        groups = [
-            {"key": "prices", "label": FACT_GROUPS["prices"].label, "offers": offers},
-            *(
-                {"key": key, "label": FACT_GROUPS[key].label, "confirmation": clinic.confirmation(key)}
-                for key in ("accepting", "hours", "telehealth")
-            ),
+        groups = [{"key": "prices", "label": FACT_GROUPS["prices"].label, "offers": offers}] + [
+            {"key": key, "label": FACT_GROUPS[key].label, "confirmation": clinic.confirmation(key)}
+            for key in CLINIC_FACT_GROUPS
         ]
         context = {
             **self.admin_site.each_context(request),
