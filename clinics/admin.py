@@ -11,28 +11,37 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
-from clinics.forms import ImportForm, OfferAdminForm, ReviewReasonForm
+from clinics.forms import FactConfirmForm, ImportForm, OfferAdminForm, ReviewReasonForm
+from clinics.freshness import facts_confirm
 from clinics.importing import import_clinics
 from clinics.inquiries import inquiries_release
 from clinics.models import (
+    CLINIC_FACT_GROUPS,
+    FACT_GROUPS,
     ChangeRequest,
     Claim,
     Clinic,
     ClinicPhoto,
     ClinicTreatment,
     Condition,
+    ConfirmedBy,
+    FreshnessReminder,
     ImportBatch,
     Inquiry,
     InsuranceCarrier,
     Invitation,
     Language,
     ListingReport,
+    ListingToCheck,
     Membership,
     Place,
     PossibleDuplicate,
     TreatmentType,
 )
 from clinics.spreadsheets import ImportFileError, export_rows, write_csv
+
+# The admin index opens with the verification queue's count.
+admin.site.index_template = "admin/directory_index.html"
 
 
 @admin.register(TreatmentType)
@@ -82,7 +91,9 @@ class ClinicTreatmentInline(admin.StackedInline):
         "bills_insurance",
         "carriers",
         "notes",
+        ("confirmed_at", "confirmed_by", "confirmed_how"),
     ]
+    readonly_fields = ["confirmed_at", "confirmed_by", "confirmed_how"]
     filter_horizontal = ["carriers"]
 
 
@@ -95,17 +106,27 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Clinic)
 class ClinicAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a bare "clinic.example" means https
-    list_display = ["name", "city", "state", "status", "accepting_new_patients", "last_verified_at", "updated_at"]
-    list_filter = ["status", "accepting_new_patients", "offers_telehealth", "offers_integration_therapy", "state"]
+    list_display = ["name", "city", "state", "status", "accepting_new_patients", "facts_confirmed_at", "updated_at"]
+    list_filter = [
+        "status",
+        "accepting_new_patients",
+        "offers_telehealth",
+        "offers_integration_therapy",
+        "spravato_rems_certified",
+        "session_monitored_by",
+        "state",
+    ]
     list_select_related = True
     search_fields = ["name", "city", "=zip_code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    confirmation_fields = [
+        f"{group}_confirmed_{part}" for group in ("accepting", "hours", "telehealth") for part in ("at", "by", "how")
+    ]
+    readonly_fields = ["created_at", "updated_at", "facts_confirmed_at", *confirmation_fields]
     filter_horizontal = ["conditions", "languages"]
-    date_hierarchy = "last_verified_at"
     show_full_result_count = False
     inlines = [ClinicTreatmentInline, MembershipInline]
-    actions = ["mark_verified", "export_csv"]
+    actions = ["export_csv"]
     change_list_template = "admin/clinics/clinic/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description"]}),
@@ -137,7 +158,20 @@ class ClinicAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Verification", {"fields": ["last_verified_at", "created_at", "updated_at"]}),
+        ("Safety", {"fields": ["spravato_rems_certified", "session_monitored_by", "observation_minutes"]}),
+        (
+            "Confirmed (record a confirmation from the verification queue)",
+            {
+                "fields": [
+                    ("accepting_confirmed_at", "accepting_confirmed_by", "accepting_confirmed_how"),
+                    ("hours_confirmed_at", "hours_confirmed_by", "hours_confirmed_how"),
+                    ("telehealth_confirmed_at", "telehealth_confirmed_by", "telehealth_confirmed_how"),
+                    "facts_confirmed_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
         ("Source", {"fields": ["source", "source_name", "source_date", "external_id", "location_precision"]}),
     ]
 
@@ -209,10 +243,116 @@ class ClinicAdmin(SimpleHistoryAdmin):
         write_csv(export_rows(queryset), response)
         return response
 
-    @admin.action(description="Mark selected clinics verified today", permissions=["change"])
-    def mark_verified(self, request, queryset):
-        count = services.clinic_mark_verified(clinics=queryset, editor=request.user)
-        self.message_user(request, f"{count} clinic(s) marked verified.", messages.SUCCESS)
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        Clinic.objects.filter(pk=form.instance.pk).refresh_facts_confirmed_at()  # an offer added here is unconfirmed
+
+
+@admin.register(ListingToCheck)
+class VerificationQueueAdmin(admin.ModelAdmin):
+    """Published listings, stalest fact first; each fact group can be confirmed unchanged in one step.
+
+    Uses the clinic permissions: whoever may change clinics may confirm their facts.
+    """
+
+    list_display = ["name", "city", "state", "stalest_fact", "due_facts", "confirm_link"]
+    list_display_links = None
+    list_per_page = 50
+    ordering = [models.F("facts_confirmed_at").asc(nulls_first=True), "name", "pk"]
+    search_fields = ["name", "city", "=zip_code"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return ListingToCheck.objects.published().prefetch_related("clinic_treatments__treatment_type")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm("clinics.change_clinic")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("clinics.change_clinic")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("clinics.change_clinic")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="clinics_listingtocheck_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Stalest fact")
+    def stalest_fact(self, clinic: Clinic) -> str:
+        stalest = clinic.stalest_confirmation
+        when = f"{stalest.at:%b %-d, %Y}" if stalest.at else "never confirmed"
+        return f"{stalest.group.label}: {when}"
+
+    @admin.display(description="Out of date")
+    def due_facts(self, clinic: Clinic) -> str:
+        labels = dict.fromkeys(c.group.label for c in clinic.confirmations() if c.stale)
+        return ", ".join(labels) or "-"
+
+    @admin.display(description="Check")
+    def confirm_link(self, clinic: Clinic):
+        url = reverse("admin:clinics_listingtocheck_confirm", args=[clinic.pk])
+        return format_html('<a href="{}">Check {}</a>', url, clinic.name)
+
+    def confirm_view(self, request, pk: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        clinic = get_object_or_404(Clinic.objects.prefetch_related("clinic_treatments__treatment_type"), pk=pk)
+        form = FactConfirmForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            group = form.cleaned_data["group"]
+            facts_confirm(
+                clinic=clinic,
+                groups=[group],
+                by=ConfirmedBy.EDITOR,
+                how=form.cleaned_data["how"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+            self.message_user(request, f"{FACT_GROUPS[group].label} of {clinic} confirmed unchanged.", messages.SUCCESS)
+            return redirect("admin:clinics_listingtocheck_confirm", pk=clinic.pk)
+        offers = list(clinic.clinic_treatments.all())
+        groups = [{"key": "prices", "label": FACT_GROUPS["prices"].label, "offers": offers}] + [
+            {"key": key, "label": FACT_GROUPS[key].label, "confirmation": clinic.confirmation(key)}
+            for key in CLINIC_FACT_GROUPS
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Check {clinic}",
+            "clinic": clinic,
+            "groups": groups,
+            "form": form,
+            "history": clinic.history.select_related("history_user")[:10],
+        }
+        return TemplateResponse(request, "admin/clinics/listing_confirm.html", context)
+
+
+@admin.register(FreshnessReminder)
+class FreshnessReminderAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "sent_at", "used_at"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name"]
+    fields = ["clinic", "sent_at", "used_at", "used_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ReviewMixin:
@@ -364,8 +504,8 @@ class ClaimAdmin(ReviewMixin, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "user", "role", "created_at"]
-    list_filter = ["role"]
+    list_display = ["clinic", "user", "role", "freshness_reminders", "created_at"]
+    list_filter = ["role", "freshness_reminders"]
     list_select_related = ["clinic", "user"]
     raw_id_fields = ["clinic", "user"]
     search_fields = ["clinic__name", "user__email"]

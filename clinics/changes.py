@@ -16,6 +16,7 @@ from clinics.models import (
     Condition,
     InsuranceCarrier,
     Language,
+    MonitoredBy,
     TreatmentType,
 )
 
@@ -40,6 +41,9 @@ SCALAR_FIELDS = [
     "offers_sliding_scale",
     "offers_superbill",
     "refers_to_clinical_trials",
+    "spravato_rems_certified",
+    "session_monitored_by",
+    "observation_minutes",
 ]
 DERIVED_FIELDS = ["latitude", "longitude"]  # follow the ZIP code; never typed by members
 RELATED_FIELDS = {"conditions": Condition, "languages": Language}
@@ -151,6 +155,9 @@ def _labels() -> dict[str, str]:
         zip_code="ZIP code",
         medical_director_credentials="Medical director's credentials",
         first_visit="What a first visit looks like",
+        spravato_rems_certified="REMS-certified for Spravato",
+        session_monitored_by="Who watches patients during a session",
+        observation_minutes="Usual observation time after a session (minutes)",
         conditions="Conditions treated",
         languages="Languages",
         treatments="Treatments and prices",
@@ -188,6 +195,8 @@ class Describer:
             return f"{len(value or [])} photo(s)" + (f": #{', #'.join(map(str, value))}" if value else "")
         if isinstance(value, bool):
             return "Yes" if value else "No"
+        if name == "session_monitored_by" and value:
+            return MonitoredBy(value).label
         return str(value) if value not in (None, "") else "(empty)"
 
     def offer(self, offer: dict | None) -> str:

@@ -16,13 +16,14 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef, Q, QuerySet, Subquery, Value
 
-from clinics.models import Clinic, ClinicTreatment
+from clinics.models import MONITORED_BY_PHYSICIAN_OR_CRNA, Clinic, ClinicTreatment
 
 # The columns behind the yes/no and payment filters, named once; clinics/filters.py builds on them.
 FLAG_COLUMNS = {
     "accepting": "accepting_new_patients",
     "telehealth": "offers_telehealth",
     "kap": "offers_integration_therapy",
+    "rems": "spravato_rems_certified",
 }
 PAYMENT_COLUMNS = {
     "financing": "offers_financing",
@@ -30,7 +31,18 @@ PAYMENT_COLUMNS = {
     "superbill": "offers_superbill",
 }
 # Filter groups decided by the clinic's own row and relations, one yes/no each.
-CLINIC_GROUPS = ["condition", "language", "spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified"]
+CLINIC_GROUPS = [
+    "condition",
+    "language",
+    "spravato_insurance",
+    "payment",
+    "accepting",
+    "telehealth",
+    "kap",
+    "verified",
+    "rems",
+    "physician_monitored",
+]
 
 
 def _boolean(q: Q) -> ExpressionWrapper:
@@ -91,7 +103,11 @@ class FacetQuery:
         )
         reach = search.within_reach(search.queryset).order_by()
         return reach.annotate(**columns).values(
-            *columns, "last_verified_at", *FLAG_COLUMNS.values(), *PAYMENT_COLUMNS.values()
+            *columns,
+            "facts_confirmed_at",
+            "session_monitored_by",
+            *FLAG_COLUMNS.values(),
+            *PAYMENT_COLUMNS.values(),
         )
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -111,7 +127,11 @@ class FacetQuery:
             "spravato_insurance": lambda _: ("spravato_billed", []),
             "payment": lambda key: (PAYMENT_COLUMNS[key], []),
             **{name: (lambda _, column=column: (column, [])) for name, column in FLAG_COLUMNS.items()},
-            "verified": lambda _: ("last_verified_at >= %s", [self.search.verified_since]),
+            "verified": lambda _: ("facts_confirmed_at >= %s", [self.search.verified_since]),
+            "physician_monitored": lambda _: (
+                "session_monitored_by = ANY(%s)",
+                [[str(choice) for choice in MONITORED_BY_PHYSICIAN_OR_CRNA]],
+            ),
         }
         for group, test in option_tests.items():
             for value in self.options.get(group, ["on"]):

@@ -19,7 +19,8 @@ from django.utils.functional import cached_property
 
 from clinics.facets import FLAG_COLUMNS, PAYMENT_COLUMNS, FacetQuery
 from clinics.models import (
-    VERIFIED_FRESH_FOR,
+    CONFIRMED_RECENTLY,
+    MONITORED_BY_PHYSICIAN_OR_CRNA,
     Clinic,
     ClinicTreatment,
     Condition,
@@ -43,7 +44,10 @@ SORT_RULES = {
     "distance": ("Distance", "Sorted by distance, nearest first."),
     "relevance": ("Best match", "Sorted by how well each clinic matches your words."),
     "price": ("Lowest price", "Sorted by lowest price per session."),
-    "verified": ("Recently verified", "Sorted by the date our editors last checked each listing."),
+    "verified": (
+        "Recently confirmed",
+        "Sorted by how recently prices, insurance, hours and availability were all confirmed.",
+    ),
     "name": ("Name", "Sorted by name, A to Z."),
 }
 # Filters on a clinic's treatment offers. With a treatment chosen, one offer must meet them all:
@@ -59,7 +63,7 @@ MANY_TO_MANY = {
     "language": (Clinic.languages.through, "language__code"),
 }
 # Filters whose options are columns or small subqueries: all counted in one aggregate query.
-FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified"]
+FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"]
 
 
 @dataclass
@@ -113,7 +117,11 @@ class ClinicFilter(django_filters.FilterSet):
     telehealth = django_filters.BooleanFilter(label="Telehealth or at-home option", widget=forms.CheckboxInput)
     kap = django_filters.BooleanFilter(label="Integration therapy (KAP)", widget=forms.CheckboxInput)
     language = django_filters.MultipleChoiceFilter(label="Language spoken")
-    verified = django_filters.BooleanFilter(label="Verified in the last 12 months", widget=forms.CheckboxInput)
+    verified = django_filters.BooleanFilter(label="Confirmed in the last 6 months", widget=forms.CheckboxInput)
+    rems = django_filters.BooleanFilter(label="REMS-certified for Spravato", widget=forms.CheckboxInput)
+    physician_monitored = django_filters.BooleanFilter(
+        label="Monitored by a physician or nurse anesthetist", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Clinic
@@ -283,12 +291,15 @@ class ClinicFilter(django_filters.FilterSet):
         if name == "payment":
             return reduce(or_, (Q(**{PAYMENT_COLUMNS[option]: True}) for option in value))
         if name == "verified":
-            return Q(last_verified_at__gte=self.verified_since)
+            return Q(facts_confirmed_at__gte=self.verified_since)
+        if name == "physician_monitored":
+            return Q(session_monitored_by__in=MONITORED_BY_PHYSICIAN_OR_CRNA)
         return Q(**{FLAG_COLUMNS[name]: True})
 
     @cached_property
     def verified_since(self):
-        return timezone.now() - VERIFIED_FRESH_FOR
+        """Every decision fact confirmed since then counts as "confirmed in the last 6 months"."""
+        return timezone.now() - CONFIRMED_RECENTLY
 
     def _offers_of_chosen_treatments(self) -> QuerySet:
         """Per-session offers of the chosen treatments, or of any treatment when none is chosen."""
@@ -332,7 +343,7 @@ class ClinicFilter(django_filters.FilterSet):
             lowest = Subquery(offers.order_by("price_min").values("price_min")[:1])
             return queryset.annotate(lowest_price=lowest).order_by(F("lowest_price").asc(nulls_last=True), "name", "pk")
         if sort == "verified":
-            return queryset.order_by(F("last_verified_at").desc(nulls_last=True), "name", "pk")
+            return queryset.order_by(F("facts_confirmed_at").desc(nulls_last=True), "name", "pk")
         return queryset.order_by("name", "pk")
 
     # --- facet counts -----------------------------------------------------------------------
@@ -406,7 +417,13 @@ class ClinicFilter(django_filters.FilterSet):
                 ],
             ),
             FacetGroup("Payment options", "checkboxes", "payment", options("payment")),
-            FacetGroup("Clinic", "checkboxes", "clinic", [flag(name) for name in [*FLAG_COLUMNS, "verified"]]),
+            FacetGroup(
+                "Clinic",
+                "checkboxes",
+                "clinic",
+                [flag(name) for name in FLAG_COLUMNS if name != "rems"] + [flag("verified")],
+            ),
+            FacetGroup("Safety", "checkboxes", "safety", [flag("rems"), flag("physician_monitored")]),
             FacetGroup("Language spoken", "checkboxes", "language", options("language")),
         ]
         for group in groups:

@@ -10,11 +10,13 @@ from django.utils.dateparse import parse_datetime
 from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS, TREATMENT_FIELDS
 from clinics.images import Renditions, process_upload
 from clinics.models import (
+    FACT_GROUPS,
     Claim,
     Clinic,
     ClinicPhoto,
     ClinicTreatment,
     Condition,
+    ConfirmedHow,
     Inquiry,
     InsuranceCarrier,
     Language,
@@ -54,6 +56,13 @@ class ListingForm(forms.ModelForm):
             "offers_sliding_scale": "Offers a sliding scale",
             "offers_superbill": "Gives superbills for out-of-network reimbursement",
             "refers_to_clinical_trials": "Can point patients to clinical trials",
+            "spravato_rems_certified": "The center is certified under the Spravato REMS program",
+            "session_monitored_by": "Who watches patients during a session",
+            "observation_minutes": "Usual observation time after a session, in minutes",
+        }
+        help_texts = {
+            "session_monitored_by": "The most highly trained person who stays with patients during a session.",
+            "observation_minutes": "How long patients usually stay to be watched before going home.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -357,6 +366,29 @@ class InvitationForm(forms.Form):
 
 class ReviewReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Sent to the clinic.")
+
+
+class FactConfirmForm(forms.Form):
+    """An editor's "confirmed unchanged" for one fact group of a listing."""
+
+    group = forms.ChoiceField(
+        choices=[(key, group.label) for key, group in FACT_GROUPS.items()], widget=forms.HiddenInput
+    )
+    how = forms.ChoiceField(
+        label="How",
+        choices=[
+            (ConfirmedHow.PHONE, "Phone call"),
+            (ConfirmedHow.WEBSITE, "Clinic website"),
+            (ConfirmedHow.CLINIC, "Clinic confirmed"),
+        ],
+    )
+    note = forms.CharField(label="Note (optional)", max_length=60, required=False)
+
+
+class ReminderSettingsForm(forms.Form):
+    freshness_reminders = forms.BooleanField(
+        required=False, label="E-mail me when this listing's prices, hours or availability need confirming"
+    )
 
 
 class InquiryForm(forms.ModelForm):

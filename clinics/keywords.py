@@ -485,7 +485,7 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
         Chip(f"Payment: {PAYMENT_LABELS[value]}", "payment", value, short=PAYMENT_LABELS[value])
         for value in data.get("payment") or []
     ]
-    for name in ("accepting", "telehealth", "kap", "verified"):
+    for name in ("accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"):
         if data.get(name):
             found.append(Chip(str(search.filters[name].label), name, ""))
     languages = dict(search.filters["language"].extra["choices"])

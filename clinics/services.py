@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
+from clinics.freshness import clinic_facts_confirmed_by_change, offers_confirmed_by_change
 from clinics.images import Renditions
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
-from directory.caching import listings_changed
 from directory.context_processors import SITE_NAME
 from directory.outbox import email_queue
 
@@ -296,7 +296,7 @@ def change_request_conflicts(*, change: ChangeRequest) -> list[str]:
 
 
 def change_request_approve(*, change: ChangeRequest, editor) -> ChangeRequest:
-    """Apply exactly the fields the member changed, stamp 'last verified', keep a history record."""
+    """Apply exactly the fields the member changed, record those facts as the clinic's, keep a history record."""
     with transaction.atomic():
         change = ChangeRequest.objects.select_for_update().get(pk=change.pk)
         clinic = Clinic.objects.select_for_update().get(pk=change.clinic_id)
@@ -306,13 +306,16 @@ def change_request_approve(*, change: ChangeRequest, editor) -> ChangeRequest:
         conflicts = change_request_conflicts(change=change)
         if conflicts:
             raise ChangeConflict(conflicts)
-        clinic.last_verified_at = timezone.now()
         if change.kind == ChangeRequest.Kind.NEW_LISTING:
             clinic.status = Clinic.Status.PUBLISHED
         proposer = change.proposed_by.email if change.proposed_by else "a former member"
         clinic._change_reason = f"Change #{change.pk} proposed by {proposer}"
         clinic._history_user = editor
-        apply_snapshot(clinic, change.proposed, changed_fields(change.base, change.proposed))
+        fields = changed_fields(change.base, change.proposed)
+        # What the clinic changed (or confirmed) counts as confirmed by the clinic, not by the editor.
+        clinic_facts_confirmed_by_change(clinic=clinic, change=change, fields=fields)
+        apply_snapshot(clinic, change.proposed, fields)
+        offers_confirmed_by_change(clinic=clinic, change=change)
         change.status = ChangeRequest.Status.APPROVED
         change.reviewed_by = editor
         change.reviewed_at = timezone.now()
@@ -345,13 +348,6 @@ def _notify_decision(change: ChangeRequest) -> None:
             template="clinics/owner/email/change_decided.txt",
             context={"change": change, "url": _site_url(change.get_absolute_url())},
         )
-
-
-def clinic_mark_verified(*, clinics, editor) -> int:
-    """Stamp 'last verified' on the given clinics without changing anything else."""
-    updated = Clinic.objects.filter(pk__in=[clinic.pk for clinic in clinics]).update(last_verified_at=timezone.now())
-    listings_changed()  # an update() sends no signals
-    return updated
 
 
 def membership_invite(*, clinic: Clinic, inviter, email: str) -> Invitation:

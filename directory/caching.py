@@ -46,7 +46,8 @@ from django.utils import timezone
 
 LISTINGS = "listings"
 GUIDES = "guides"
-# Pages show "verified in the last 12 months" and similar; an hour bounds how late that can turn.
+# Pages show "confirmed in the last 6 months", "may be out of date" and similar;
+# an hour bounds how late that can turn.
 TIMEOUT = 60 * 60
 # Stands in for the visitor's CSRF token in a page cached for everyone.
 CSRF_SLOT = "csrf-token-slot"

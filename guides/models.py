@@ -167,7 +167,7 @@ class Guide(models.Model):
 
     def related_clinics(self) -> models.QuerySet[Clinic]:
         """Published clinics that offer one of the guide's treatments and, if it is also about conditions,
-        treat one of them (for a guide about conditions only: treat one), most recently verified first."""
+        treat one of them (for a guide about conditions only: treat one), most recently confirmed first."""
         treatment_ids = [t.pk for t in self.treatment_types.all()]
         condition_ids = [c.pk for c in self.conditions.all()]
         if not treatment_ids and not condition_ids:
@@ -181,7 +181,7 @@ class Guide(models.Model):
             clinics = clinics.filter(
                 pk__in=Clinic.conditions.through.objects.filter(condition__in=condition_ids).values("clinic")
             )
-        return clinics.order_by(models.F("last_verified_at").desc(nulls_last=True), "name")
+        return clinics.order_by(models.F("facts_confirmed_at").desc(nulls_last=True), "name")
 
     def related_clinics_reason(self) -> str:
         """The line saying why the guide's clinics are shown, such as 'These clinics offer Spravato and treat PTSD.'"""

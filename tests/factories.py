@@ -7,17 +7,26 @@ from itertools import count
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, TreatmentType
+from clinics.models import CLINIC_FACT_GROUPS, Clinic, ClinicTreatment, Condition, InsuranceCarrier, TreatmentType
 from guides.models import Guide
 
 _serial = count(1)
+_NOW = object()  # "now, when the helper runs"
 
 AUSTIN = (30.2713, -97.7426)  # ZIP 78701
 
 
-def make_clinic(*, treatments: dict[str, tuple[int, int]] | None = None, **overrides) -> Clinic:
-    """A published clinic in Austin, TX; `treatments` maps treatment slugs to (min, max) prices."""
+def make_clinic(
+    *, treatments: dict[str, tuple[int, int]] | None = None, facts_confirmed_at=_NOW, **overrides
+) -> Clinic:
+    """A published clinic in Austin, TX; `treatments` maps treatment slugs to (min, max) prices.
+
+    Every decision fact (each offer's prices, accepting, hours, telehealth) is confirmed by an
+    editor by phone at `facts_confirmed_at` (now by default; None: never confirmed).
+    """
     n = next(_serial)
+    confirmed_at = timezone.now() if facts_confirmed_at is _NOW else facts_confirmed_at
+    confirmed = {"by": "editor" if confirmed_at else "", "how": "phone" if confirmed_at else ""}
     fields = {
         "name": f"Test Clinic {n}",
         "slug": f"test-clinic-{n}",
@@ -32,7 +41,11 @@ def make_clinic(*, treatments: dict[str, tuple[int, int]] | None = None, **overr
         "phone": "(512) 555-0100",
         "email": f"front-desk{n}@clinic{n}.example",
         "website": f"https://clinic{n}.example",
-        "last_verified_at": timezone.now(),
+        **{
+            f"{group}_confirmed_{part}": value
+            for group in CLINIC_FACT_GROUPS
+            for part, value in [("at", confirmed_at), ("by", confirmed["by"]), ("how", confirmed["how"])]
+        },
     }
     fields.update(overrides)
     clinic = Clinic.objects.create(**fields)
@@ -42,7 +55,26 @@ def make_clinic(*, treatments: dict[str, tuple[int, int]] | None = None, **overr
             treatment_type=TreatmentType.objects.get(slug=slug),
             price_min=price_min,
             price_max=price_max,
+            confirmed_at=confirmed_at,
+            confirmed_by=confirmed["by"],
+            confirmed_how=confirmed["how"],
         )
+    Clinic.objects.filter(pk=clinic.pk).refresh_facts_confirmed_at()
+    clinic.refresh_from_db()
+    return clinic
+
+
+def confirm_all_facts(clinic: Clinic, when, *, by: str = "editor", how: str = "phone") -> Clinic:
+    """Set every decision fact of the clinic (and its offers) as confirmed at `when`."""
+    fields = {
+        f"{group}_confirmed_{part}": value
+        for group in CLINIC_FACT_GROUPS
+        for part, value in [("at", when), ("by", by), ("how", how)]
+    }
+    Clinic.objects.filter(pk=clinic.pk).update(**fields)
+    ClinicTreatment.objects.filter(clinic=clinic).update(confirmed_at=when, confirmed_by=by, confirmed_how=how)
+    Clinic.objects.filter(pk=clinic.pk).refresh_facts_confirmed_at()
+    clinic.refresh_from_db()
     return clinic
 
 

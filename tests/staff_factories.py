@@ -54,6 +54,9 @@ def listing_post_data(clinic: Clinic | None = None, **changes) -> dict:
             if name == "photos":
                 data["keep_photos"] = value
                 continue
+            if value is None:  # an empty number field is sent empty
+                data[name] = ""
+                continue
             if isinstance(value, bool):
                 if value:
                     data[name] = "on"

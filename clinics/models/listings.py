@@ -12,14 +12,22 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from simple_history import register
 
+from clinics.models.freshness import (
+    CLINIC_FACT_GROUPS,
+    FACT_GROUPS,
+    Confirmation,
+    ConfirmedBy,
+    ConfirmedHow,
+)
+
 STATE_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, e.g. TX.")
 ZIP_VALIDATOR = RegexValidator(r"^[0-9]{5}$", "Use a five-digit ZIP code.")
-VERIFIED_FRESH_FOR = timedelta(days=365)
 # Degrees that earn the title "Dr." on this site; a nurse anesthetist (CRNA) or nurse practitioner does not.
 DOCTORAL_DEGREES = {"MD", "DO", "PHD"}
 LEADING_DR = re.compile(r"^\s*dr\.?\s+", re.IGNORECASE)
@@ -162,6 +170,29 @@ class ClinicQuerySet(models.QuerySet):
         )
 
 
+    def with_facts_due(self, within: timedelta = timedelta(0)) -> "ClinicQuerySet":
+        """Clinics with a decision fact never confirmed, or past its limit (or within `within` of it)."""
+        now = timezone.now() + within
+        due = Q(facts_confirmed_at__isnull=True)
+        for group in CLINIC_FACT_GROUPS:
+            due |= Q(**{f"{group}_confirmed_at__lt": now - FACT_GROUPS[group].limit})
+        stale_offers = ClinicTreatment.objects.filter(
+            clinic=OuterRef("pk"), confirmed_at__lt=now - FACT_GROUPS["prices"].limit
+        )
+        return self.filter(due | Q(Exists(stale_offers)))
+
+    def refresh_facts_confirmed_at(self) -> int:
+        """Store each clinic's oldest confirmation date (empty while a fact was never confirmed), in one UPDATE."""
+        offers = ClinicTreatment.objects.filter(clinic=OuterRef("pk"))
+        oldest_offer = Subquery(offers.order_by("confirmed_at").values("confirmed_at")[:1])
+        never = Q(Exists(offers.filter(confirmed_at__isnull=True)))
+        for group in CLINIC_FACT_GROUPS:
+            never |= Q(**{f"{group}_confirmed_at__isnull": True})
+        dates = [F(f"{group}_confirmed_at") for group in CLINIC_FACT_GROUPS]
+        stalest = Case(When(never, then=None), default=Least(*dates, Coalesce(oldest_offer, dates[0])))
+        return self.update(facts_confirmed_at=stalest)
+
+
 def npi_is_valid(npi: str) -> bool:
     """Ten digits whose last is the Luhn check digit of the other nine behind the NPI prefix 80840."""
     if not re.fullmatch(r"[0-9]{10}", npi):
@@ -176,6 +207,18 @@ def npi_is_valid(npi: str) -> bool:
 def validate_npi(value: str) -> None:
     if not npi_is_valid(value):
         raise ValidationError("An NPI is ten digits with a valid check digit; check it in the NPI registry.")
+
+
+class MonitoredBy(models.TextChoices):
+    ANESTHESIOLOGIST = "anesthesiologist", "An anesthesiologist"
+    PHYSICIAN = "physician", "A psychiatrist or other physician"
+    NURSE_ANESTHETIST = "nurse_anesthetist", "A nurse anesthetist (CRNA)"
+    NURSE_PRACTITIONER = "nurse_practitioner", "A nurse practitioner"
+    REGISTERED_NURSE = "registered_nurse", "A registered nurse"
+
+
+# "Monitored by a physician or nurse anesthetist" in the search.
+MONITORED_BY_PHYSICIAN_OR_CRNA = [MonitoredBy.ANESTHESIOLOGIST, MonitoredBy.PHYSICIAN, MonitoredBy.NURSE_ANESTHETIST]
 
 
 class Clinic(models.Model):
@@ -244,7 +287,41 @@ class Clinic(models.Model):
     )
     external_id = models.CharField(max_length=100, blank=True, help_text="The listing's id in its imported source.")
 
-    last_verified_at = models.DateTimeField(null=True, blank=True)
+
+    # Safety facts patients ask about.
+    spravato_rems_certified = models.BooleanField(
+        "REMS-certified for Spravato",
+        default=False,
+        help_text="The center is certified under the Spravato REMS program to give esketamine.",
+    )
+    session_monitored_by = models.CharField(
+        "who watches patients during a session",
+        max_length=20,
+        choices=MonitoredBy.choices,
+        blank=True,
+        help_text="The most highly trained person who watches patients during a session; empty when unknown.",
+    )
+    observation_minutes = models.PositiveSmallIntegerField(
+        "usual observation time after a session (minutes)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(24 * 60)],
+    )
+
+    # When each decision fact was last confirmed, by whom and how (clinics/models/freshness.py);
+    # prices and insurance carry their own on each offer.
+    accepting_confirmed_at = models.DateTimeField(null=True, blank=True)
+    accepting_confirmed_by = models.CharField(max_length=10, choices=ConfirmedBy.choices, blank=True)
+    accepting_confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
+    hours_confirmed_at = models.DateTimeField(null=True, blank=True)
+    hours_confirmed_by = models.CharField(max_length=10, choices=ConfirmedBy.choices, blank=True)
+    hours_confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
+    telehealth_confirmed_at = models.DateTimeField(null=True, blank=True)
+    telehealth_confirmed_by = models.CharField(max_length=10, choices=ConfirmedBy.choices, blank=True)
+    telehealth_confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
+    # The oldest of those dates (empty while any fact was never confirmed), kept by
+    # ClinicQuerySet.refresh_facts_confirmed_at() for search, sorting and the verification queue.
+    facts_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -275,13 +352,15 @@ class Clinic(models.Model):
                     "offers_financing",
                     "offers_sliding_scale",
                     "offers_superbill",
-                    "last_verified_at",
+                    "facts_confirmed_at",
+                    "spravato_rems_certified",
+                    "session_monitored_by",
                 ],
                 condition=Q(status="published"),
                 name="clinic_published_coordinates",
             ),
             models.Index(fields=["status", "name"], name="clinic_status_name"),
-            models.Index(fields=["last_verified_at"], name="clinic_last_verified"),
+            models.Index(fields=["facts_confirmed_at"], name="clinic_facts_confirmed"),
             GinIndex(fields=["search_vector"], name="clinic_search_vector"),
         ]
         constraints = [
@@ -325,15 +404,45 @@ class Clinic(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clinics:detail", args=[self.slug])
 
+    def confirmation(self, group: str) -> Confirmation:
+        """The last confirmation of one of the clinic's own fact groups (accepting, hours, telehealth)."""
+        return Confirmation(
+            FACT_GROUPS[group],
+            getattr(self, f"{group}_confirmed_at"),
+            getattr(self, f"{group}_confirmed_by"),
+            getattr(self, f"{group}_confirmed_how"),
+        )
+
     @property
     def card_logo_url(self) -> str:
         """The logo's thumbnail for a card, from `for_cards()`; empty without a logo."""
         name = getattr(self, "logo_thumbnail", None)
         return default_storage.url(name) if name else ""
 
+    def confirmed_facts(self) -> dict[str, Confirmation]:
+        """The clinic's own fact groups' confirmations by key, for templates: confirmed_facts.hours."""
+        return {group: self.confirmation(group) for group in CLINIC_FACT_GROUPS}
+
+    def confirmations(self) -> list[Confirmation]:
+        """Every decision fact's last confirmation: the clinic's own groups, then each offer's prices (prefetched)."""
+        return [self.confirmation(group) for group in CLINIC_FACT_GROUPS] + [
+            offer.confirmation for offer in self.clinic_treatments.all()
+        ]
+
     @property
-    def verification_is_stale(self) -> bool:
-        return self.last_verified_at is None or timezone.now() - self.last_verified_at > VERIFIED_FRESH_FOR
+    def stalest_confirmation(self) -> Confirmation:
+        """The decision fact confirmed longest ago (never confirmed counts as oldest), or the most overdue one."""
+        return min(self.confirmations(), key=lambda c: (c.at is not None, c.at or timezone.now()))
+
+    @property
+    def has_stale_facts(self) -> bool:
+        return any(confirmation.stale for confirmation in self.confirmations())
+
+    def set_confirmed(self, group: str, *, at, by: str, how: str) -> None:
+        """Record a confirmation of one of the clinic's own fact groups (saved by the caller)."""
+        setattr(self, f"{group}_confirmed_at", at)
+        setattr(self, f"{group}_confirmed_by", by)
+        setattr(self, f"{group}_confirmed_how", how)
 
     @property
     def location_is_approximate(self) -> bool:
@@ -404,6 +513,10 @@ class ClinicTreatment(models.Model):
         help_text="Carriers the clinic bills for this treatment; only when it bills insurance for it.",
     )
     notes = models.CharField(max_length=300, blank=True)
+    # When its price and insurance were last confirmed, by whom and how (clinics/models/freshness.py).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.CharField(max_length=10, choices=ConfirmedBy.choices, blank=True)
+    confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
 
     class Meta:
         ordering = ["treatment_type__position"]
@@ -433,6 +546,13 @@ class ClinicTreatment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.treatment_type} at {self.clinic}"
+
+    @property
+    def confirmation(self) -> Confirmation:
+        return Confirmation(FACT_GROUPS["prices"], self.confirmed_at, self.confirmed_by, self.confirmed_how)
+
+    def set_confirmed(self, *, at, by: str, how: str) -> None:
+        self.confirmed_at, self.confirmed_by, self.confirmed_how = at, by, how
 
     @property
     def per_session(self) -> bool:
@@ -552,7 +672,7 @@ class ClinicPhoto(models.Model):
 # Every saved version of a listing and its treatments, with who saved it (the approving editor).
 register(
     Clinic,
-    excluded_fields=["search_vector", "updated_at"],
+    excluded_fields=["search_vector", "updated_at", "facts_confirmed_at"],
     m2m_fields=["conditions", "languages"],
 )
 register(ClinicTreatment, m2m_fields=["carriers"])

@@ -23,6 +23,9 @@ class Membership(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinic_memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
+    freshness_reminders = models.BooleanField(
+        default=True, help_text="E-mail me when the listing's prices, hours or availability need confirming."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

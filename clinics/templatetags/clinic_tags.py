@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinics.models import Clinic, ClinicTreatment
+from clinics.models import Clinic, ClinicTreatment, Confirmation
 
 register = template.Library()
 
@@ -57,3 +57,21 @@ def json_ld(data: dict) -> str:
     """A JSON-LD data block; a data block is never run as JavaScript."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above
+
+
+@register.inclusion_tag("includes/confirmed.html")
+def confirmed(confirmation: Confirmation) -> dict:
+    """When a fact was last confirmed, by whom and how, marked when it is older than its limit."""
+    return {"confirmation": confirmation}
+
+
+@register.filter
+def offers_treatment(offers, slug: str) -> bool:
+    """Whether one of these offers (prefetched) is of the treatment with this slug."""
+    return any(offer.treatment_type.slug == slug for offer in offers)
+
+
+@register.simple_tag
+def verification_counts() -> dict[str, int]:
+    """What the editors' queues hold, for the admin index."""
+    return {"need_checking": Clinic.objects.published().with_facts_due().count()}

@@ -1,7 +1,7 @@
 """Pages search engines can reach: clinics by state, city, treatment and condition.
 
 Each is an explanation from the reference data plus the same search as /clinics/, with one filter
-fixed, sorted by when the listing was last verified.
+fixed, sorted by how recently the listing's facts were all confirmed.
 """
 
 from collections.abc import Callable

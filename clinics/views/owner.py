@@ -13,14 +13,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinics import services
+from clinics import freshness, services
 from clinics.changes import Describer, clinic_snapshot, conflicting_fields, describe_changes, new_photo_ids
 from clinics.forms import (
     ClaimForm,
@@ -30,6 +30,7 @@ from clinics.forms import (
     InvitationForm,
     ListingForm,
     PhotosForm,
+    ReminderSettingsForm,
     listing_initial,
     treatment_formset,
 )
@@ -47,7 +48,6 @@ from directory.middleware import request_body_limit
 from directory.ratelimit import allow
 
 FIND_CLINIC_LIMIT = 20
-STALE_AFTER_DAYS = 335  # nudge members to re-check a listing after about 11 months
 GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
 
 
@@ -59,6 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     clinics = (
         Clinic.objects.editable_by(request.user)
         .annotate(
+            facts_due=Exists(Clinic.objects.with_facts_due().filter(pk=OuterRef("pk"))),
             pending_changes=Count(
                 "change_requests", filter=Q(change_requests__status=ChangeRequest.Status.PENDING), distinct=True
             ),
@@ -82,14 +83,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .values("clinic", "month")
         .annotate(total=Sum("views"))
     }
-    roles = dict(Membership.objects.filter(user=request.user).values_list("clinic", "role"))
+    memberships = {m.clinic_id: m for m in Membership.objects.filter(user=request.user)}
     clinics = list(clinics)
-    stale_before = timezone.now() - timedelta(days=STALE_AFTER_DAYS)
     for clinic in clinics:
         clinic.views_this_month = monthly_views.get((clinic.pk, month_start), 0)
         clinic.views_last_month = monthly_views.get((clinic.pk, last_month_start), 0)
-        clinic.role = Membership.Role(roles[clinic.pk]).label
-        clinic.needs_verifying = clinic.last_verified_at is None or clinic.last_verified_at < stale_before
+        clinic.role = memberships[clinic.pk].get_role_display()
+        clinic.reminder_form = ReminderSettingsForm(
+            initial={"freshness_reminders": memberships[clinic.pk].freshness_reminders}
+        )
     changes = (
         ChangeRequest.objects.visible_to(request.user)
         .select_related("clinic", "proposed_by")
@@ -527,4 +529,45 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "clinics/owner/invitation.html",
         {"invitation": invitation, "clinic": invitation.clinic, "error": error},
         status=410 if invitation.closed_reason else 200,
+    )
+
+
+@login_required
+@require_POST
+def reminder_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Turn the e-mails asking this member to confirm the listing's facts on or off."""
+    membership = get_object_or_404(Membership, clinic__slug=slug, user=request.user)
+    form = ReminderSettingsForm(request.POST)
+    form.is_valid()  # an unticked box is simply False
+    membership.freshness_reminders = form.cleaned_data.get("freshness_reminders", False)
+    membership.save(update_fields=["freshness_reminders"])
+    if membership.freshness_reminders:
+        messages.success(request, f"We will e-mail you when {membership.clinic.name}'s details need confirming.")
+    else:
+        messages.success(request, f"We will not e-mail you reminders about {membership.clinic.name}.")
+    return redirect("owner:dashboard")
+
+
+def reminder_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The reminder's "nothing has changed" link: a page with a button; only the button's POST confirms.
+
+    Mail scanners open links, so a GET never records anything.
+    """
+    try:
+        reminder = freshness.reminder_from_token(token)
+        problem = reminder.closed_reason
+    except ValidationError as error:
+        reminder, problem = None, error.messages[0]
+    if request.method == "POST" and not problem:
+        try:
+            freshness.reminder_confirm(reminder=reminder, user=request.user)
+        except ValidationError as error:
+            problem = error.messages[0]
+        else:
+            return render(request, "clinics/owner/reminder_confirmed.html", {"clinic": reminder.clinic})
+    return render(
+        request,
+        "clinics/owner/reminder_confirm.html",
+        {"reminder": reminder, "problem": problem},
+        status=200 if not problem else 410,
     )

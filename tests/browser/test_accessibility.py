@@ -1,11 +1,13 @@
 """WCAG 2.1 A and AA, checked by axe-core in the real browser on each kind of page, and a keyboard-only journey."""
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from clinics.inquiries import inquiry_create
 from clinics.models import Condition, InsuranceCarrier, Language
@@ -65,8 +67,16 @@ def listings():
             first_visit="A one-hour consultation with the medical director.",
             offers_financing=True,
             offers_integration_therapy=True,
+            spravato_rems_certified=True,
+            session_monitored_by="physician",
+            observation_minutes=120,
         ),
-        make_clinic(name="Cedar IV Clinic", latitude=AUSTIN[0] + 0.05, accepting_new_patients=False),
+        make_clinic(
+            name="Cedar IV Clinic",
+            latitude=AUSTIN[0] + 0.05,
+            accepting_new_patients=False,
+            facts_confirmed_at=timezone.now() - timedelta(days=400),  # every fact marked "may be out of date"
+        ),
     ]
     for clinic in clinics:
         bill_insurance(clinic, clinic.clinic_treatments.first().treatment_type.slug, aetna.slug)

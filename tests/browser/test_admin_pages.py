@@ -34,6 +34,8 @@ def test_an_editor_moves_through_the_admin_with_no_policy_violations(page):
         "/admin/clinics/changerequest/",
         "/admin/clinics/claim/",
         "/admin/clinics/listingreport/",
+        "/admin/clinics/listingtocheck/",
+        f"/admin/clinics/listingtocheck/{clinic.pk}/confirm/",
         "/admin/guides/guide/",
         "/admin/guides/guide/add/",
         f"/admin/guides/guide/{guide.pk}/change/",

@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinics.models import Clinic, ClinicTreatment, Condition, TreatmentType
-from clinics.services import clinic_mark_verified
+from clinics.freshness import facts_confirm
+from clinics.models import FACT_GROUPS, Clinic, ClinicTreatment, Condition, TreatmentType
 from directory.caching import release, url_key
 from tests.factories import make_clinic, make_guide
 from tests.staff_factories import make_place
@@ -71,12 +71,12 @@ def test_an_unpublished_listing_leaves_search_and_landing_pages_and_its_page_404
     assert client.get(clinic.get_absolute_url()).status_code == 404
 
 
-def test_marking_a_listing_verified_shows_on_its_page(client, editor, django_capture_on_commit_callbacks):
-    clinic = make_clinic(last_verified_at=None)
-    assert b"has not been verified yet" in client.get(clinic.get_absolute_url()).content
+def test_confirming_a_fact_shows_on_its_page(client, editor, django_capture_on_commit_callbacks):
+    clinic = make_clinic(facts_confirmed_at=None)
+    assert b"Not confirmed yet" in client.get(clinic.get_absolute_url()).content
     with django_capture_on_commit_callbacks(execute=True):
-        clinic_mark_verified(clinics=[clinic], editor=editor)
-    assert b"has not been verified yet" not in client.get(clinic.get_absolute_url()).content
+        facts_confirm(clinic=clinic, groups=list(FACT_GROUPS), by="editor", how="phone", user=editor)
+    assert b"Not confirmed yet" not in client.get(clinic.get_absolute_url()).content
 
 
 def test_a_guide_given_a_new_topic_shows_its_clinics(client, django_capture_on_commit_callbacks):

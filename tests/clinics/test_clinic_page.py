@@ -1,9 +1,7 @@
 import json
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from clinics.models import Condition, InsuranceCarrier, Language, TreatmentType
 from tests.factories import bill_insurance, make_clinic, make_guide
@@ -52,14 +50,6 @@ def test_the_clinic_page_has_contact_links_and_a_way_to_report_a_mistake(client)
     assert "https://www.google.com/maps/search/?api=1&amp;query=" in html
     assert clinic.website in html and "Mon-Fri 9am-5pm" in html and "Dr. Ada Quinn" in html
     assert f'<a href="/clinics/{clinic.slug}/report/" data-opens="report-form">Report something wrong</a>' in html
-
-
-def test_a_listing_not_verified_for_a_year_is_marked_stale(client):
-    fresh = make_clinic(last_verified_at=timezone.now() - timedelta(days=30))
-    stale = make_clinic(last_verified_at=timezone.now() - timedelta(days=400))
-    assert b"may be out of date" not in client.get(fresh.get_absolute_url()).content
-    stale_html = client.get(stale.get_absolute_url()).content
-    assert b"may be out of date" in stale_html and b"Over a year ago" in stale_html
 
 
 def test_the_clinic_json_ld_is_a_medical_clinic_with_address_geo_phone_and_new_patients(client):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from clinics import services
 from clinics.changes import clinic_snapshot
-from clinics.models import ClinicPageViews, Membership
+from clinics.models import Clinic, ClinicPageViews, Membership
 from tests.factories import make_clinic
 from tests.staff_factories import make_member, make_verified_user
 
@@ -44,12 +44,11 @@ def test_the_dashboard_counts_this_months_page_views(owner_client, clinic):
     assert "100</span> page views last month" in content
 
 
-def test_the_dashboard_nudges_when_a_listing_was_verified_over_eleven_months_ago(owner_client, clinic):
-    assert b"has not been verified for over 11 months" not in owner_client.get("/dashboard/").content
-    clinic.last_verified_at = timezone.now() - timedelta(days=340)
-    clinic.save()
+def test_the_dashboard_nudges_when_a_fact_of_a_listing_is_out_of_date(owner_client, clinic):
+    assert b"have not been confirmed recently" not in owner_client.get("/dashboard/").content
+    Clinic.objects.filter(pk=clinic.pk).update(accepting_confirmed_at=timezone.now() - timedelta(days=100))
     content = owner_client.get("/dashboard/").content
-    assert b"has not been verified for over 11 months" in content
+    assert b"have not been confirmed recently" in content
     assert f'action="/manage/clinics/{clinic.slug}/confirm/"'.encode() in content
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Permission
 from clinics import services
 from clinics.changes import clinic_snapshot
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicTreatment, Condition, Membership, TreatmentType
-from tests.factories import make_user
+from tests.factories import confirm_all_facts, make_user
 from tests.staff_factories import make_member, make_verified_user
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +56,10 @@ def test_the_review_page_shows_the_change_field_by_field(editor_client, change):
     assert "Medical director" not in content  # unchanged fields are not listed
 
 
-def test_approving_applies_exactly_the_proposed_values_and_stamps_verified(editor_client, client, change, clinic):
-    clinic.last_verified_at = None
-    clinic.save()
+def test_approving_applies_exactly_the_proposed_values_and_records_them_confirmed_by_the_clinic(
+    editor_client, client, change, clinic
+):
+    confirm_all_facts(clinic, None, by="", how="")
     response = editor_client.post(_review_url(change), {"decision": "approve"})
     assert response.status_code == 302
     clinic.refresh_from_db()
@@ -67,7 +68,8 @@ def test_approving_applies_exactly_the_proposed_values_and_stamps_verified(edito
     assert list(clinic.conditions.values_list("slug", flat=True)) == ["ptsd"]
     offer = clinic.clinic_treatments.get()
     assert (offer.price_min, offer.price_max, offer.notes) == (450, 650, "Includes monitoring")
-    assert clinic.last_verified_at is not None
+    assert (offer.confirmed_by, offer.confirmed_how) == ("clinic", "clinic") and offer.confirmed_at is not None
+    assert clinic.hours_confirmed_at is None  # the change did not touch the hours, so they are not confirmed
     assert clinic_snapshot(clinic) == change.proposed
     change.refresh_from_db()
     assert change.status == ChangeRequest.Status.APPROVED
@@ -164,7 +166,8 @@ def test_approving_a_new_listing_publishes_it(editor, place, owner):
     services.change_request_approve(change=change, editor=editor)
     change.clinic.refresh_from_db()
     assert change.clinic.status == Clinic.Status.PUBLISHED
-    assert change.clinic.last_verified_at is not None
+    assert change.clinic.facts_confirmed_at is not None
+    assert change.clinic.accepting_confirmed_by == "clinic"
 
 
 def test_a_staff_user_without_the_review_permission_gets_403(client, change, clinic):
@@ -211,16 +214,6 @@ def test_editors_reject_a_claim_with_a_reason(editor_client, clinic):
     editor_client.post(f"/admin/clinics/claim/{claim.pk}/review/", {"decision": "reject", "reason": "Unknown."})
     claim.refresh_from_db()
     assert (claim.status, claim.reason) == (Claim.Status.REJECTED, "Unknown.")
-
-
-def test_mark_verified_stamps_the_date_and_nothing_else(editor_client, clinic):
-    clinic.last_verified_at = None
-    clinic.save()
-    editor_client.post("/admin/clinics/clinic/", {"action": "mark_verified", "_selected_action": [clinic.pk]})
-    before = clinic_snapshot(clinic)
-    clinic.refresh_from_db()
-    assert clinic.last_verified_at is not None
-    assert clinic_snapshot(clinic) == before
 
 
 def test_the_review_queue_has_a_fixed_query_count(editor_client, clinic, owner, django_assert_max_num_queries):
@@ -298,8 +291,7 @@ def test_a_price_change_reads_as_one_line_for_that_treatment(editor_client, clin
 
 
 def test_a_member_confirms_the_details_and_an_approval_re_verifies_them(owner_client, editor, clinic, mailoutbox):
-    clinic.last_verified_at = None
-    clinic.save()
+    confirm_all_facts(clinic, None, by="", how="")
     before = clinic_snapshot(clinic)
     response = owner_client.post(f"/manage/clinics/{clinic.slug}/confirm/")
     change = ChangeRequest.objects.get()
@@ -307,7 +299,8 @@ def test_a_member_confirms_the_details_and_an_approval_re_verifies_them(owner_cl
     assert change.kind == ChangeRequest.Kind.CONFIRMATION
     services.change_request_approve(change=change, editor=editor)
     clinic.refresh_from_db()
-    assert clinic.last_verified_at is not None
+    assert clinic.facts_confirmed_at is not None
+    assert {c.by for c in clinic.confirmations()} == {"clinic"}
     assert clinic_snapshot(clinic) == before
     assert "is verified" in mailoutbox[-1].subject
 

@@ -8,8 +8,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinics.filters import MAX_PRICE_CHOICES, ClinicFilter
-from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
-from tests.factories import AUSTIN, bill_insurance, make_clinic
+from clinics.models import (
+    Clinic,
+    ClinicTreatment,
+    Condition,
+    InsuranceCarrier,
+    Language,
+    MonitoredBy,
+    Place,
+    TreatmentType,
+)
+from tests.factories import AUSTIN, bill_insurance, confirm_all_facts, make_clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +176,15 @@ FILTER_CASES = {
     ),
     "verified": (
         {"verified": "on"},
-        lambda c: Clinic.objects.filter(pk=c.pk).update(last_verified_at=timezone.now() - timedelta(days=30)),
+        lambda c: confirm_all_facts(c, timezone.now() - timedelta(days=30)),
+    ),
+    "rems": (
+        {"rems": "on"},
+        lambda c: Clinic.objects.filter(pk=c.pk).update(spravato_rems_certified=True),
+    ),
+    "physician_monitored": (
+        {"physician_monitored": "on"},
+        lambda c: Clinic.objects.filter(pk=c.pk).update(session_monitored_by=MonitoredBy.NURSE_ANESTHETIST),
     ),
 }
 
@@ -176,7 +193,11 @@ FILTER_CASES = {
 def test_each_filter_keeps_only_the_clinics_that_match(client, case):
     params, make_match = FILTER_CASES[case]
     # The other clinic has none of the features: IV at $400-600, not accepting, verified long ago.
-    plain = {"accepting_new_patients": False, "last_verified_at": timezone.now() - timedelta(days=400)}
+    plain = {
+        "accepting_new_patients": False,
+        "facts_confirmed_at": timezone.now() - timedelta(days=400),
+        "session_monitored_by": MonitoredBy.REGISTERED_NURSE,
+    }
     matching = make_clinic(name="Matching Clinic", **plain)
     make_match(matching)
     make_clinic(name="Other Clinic", **plain)
@@ -234,7 +255,9 @@ def varied_clinics():
             offers_integration_therapy=n % 4 == 1,
             offers_financing=n % 2 == 1,
             offers_superbill=n % 5 == 0,
-            last_verified_at=timezone.now() - timedelta(days=100 * n),
+            facts_confirmed_at=timezone.now() - timedelta(days=50 * n),
+            spravato_rems_certified=n % 3 == 0,
+            session_monitored_by=list(MonitoredBy)[n % 5],
             **north_of_austin(n * 2),
         )
         clinic.conditions.add(*conditions[n % 3 :])
@@ -248,7 +271,7 @@ def varied_clinics():
         bill_insurance(clinic, billed, *[carrier.slug for carrier in carriers[: n % 4]])
 
 
-FLAG_NAMES = {"spravato_insurance", "accepting", "telehealth", "kap", "verified"}
+FLAG_NAMES = {"spravato_insurance", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"}
 
 
 def _with_option(data: QueryDict, name: str, value: str) -> QueryDict:
@@ -269,6 +292,8 @@ def _with_option(data: QueryDict, name: str, value: str) -> QueryDict:
         "treatment=spravato&insurance=aetna",
         "insurance=aetna&max_price=400",
         "treatment=iv-infusion&treatment=oral-sublingual&max_price=600&insurance=cigna",
+        "rems=on&physician_monitored=on&verified=on",
+        "treatment=spravato&physician_monitored=on",
     ],
 )
 def test_every_facet_count_equals_the_number_of_clinics_that_option_gives(places, varied_clinics, query):
@@ -283,7 +308,7 @@ def test_every_facet_count_equals_the_number_of_clinics_that_option_gives(places
             ).qs.count()
             assert counts[option.name].get(option.value, 0) == expected, option
             checked += 1
-    assert checked == 4 + 10 + 1 + 11 + len(MAX_PRICE_CHOICES) + 3 + 4 + 11
+    assert checked == 4 + 10 + 1 + 11 + len(MAX_PRICE_CHOICES) + 3 + 4 + 2 + 11
     assert counts["results"]["all"] == search.qs.count()  # the results page takes its count from here
 
 
@@ -322,14 +347,14 @@ def test_free_text_combines_with_filters(client):
 @pytest.fixture
 def three_clinics(places):
     now = timezone.now()
-    make_clinic(name="Bravo", treatments={"iv-infusion": (500, 600)}, last_verified_at=now, **north_of_austin(5))
+    make_clinic(name="Bravo", treatments={"iv-infusion": (500, 600)}, facts_confirmed_at=now, **north_of_austin(5))
     make_clinic(
         name="Alpha",
         treatments={"iv-infusion": (300, 600)},
-        last_verified_at=now - timedelta(days=90),
+        facts_confirmed_at=now - timedelta(days=90),
         **north_of_austin(15),
     )
-    make_clinic(name="Charlie", treatments={"iv-infusion": (400, 600)}, last_verified_at=None, **north_of_austin(1))
+    make_clinic(name="Charlie", treatments={"iv-infusion": (400, 600)}, facts_confirmed_at=None, **north_of_austin(1))
 
 
 @pytest.mark.parametrize(
@@ -337,7 +362,11 @@ def three_clinics(places):
     [
         ("distance", ["Charlie", "Bravo", "Alpha"], "Sorted by distance, nearest first."),
         ("price", ["Alpha", "Charlie", "Bravo"], "Sorted by lowest price per session."),
-        ("verified", ["Bravo", "Alpha", "Charlie"], "Sorted by the date our editors last checked each listing."),
+        (
+            "verified",
+            ["Bravo", "Alpha", "Charlie"],
+            "Sorted by how recently prices, insurance, hours and availability were all confirmed.",
+        ),
         ("name", ["Alpha", "Bravo", "Charlie"], "Sorted by name, A to Z."),
     ],
 )
@@ -433,6 +462,7 @@ def test_a_malformed_filter_is_reported_or_ignored_but_the_page_still_works(clie
 PARAMETERS = st.sampled_from(
     ["where", "radius", "q", "state", "city", "treatment", "condition", "insurance", "spravato_insurance"]
     + ["payment", "max_price", "accepting", "telehealth", "kap", "language", "verified", "sort", "page", "x"]
+    + ["rems", "physician_monitored"]
 )
 VALUES = st.one_of(
     st.text(max_size=120),

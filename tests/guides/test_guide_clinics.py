@@ -67,7 +67,7 @@ def test_the_page_says_why_these_clinics_are_shown_and_in_what_order(client):
     near = client.get(guide.get_absolute_url(), {"near": "78701"}).content.decode()
 
     why = "These clinics offer Spravato and treat PTSD or treatment-resistant depression."
-    assert f"{why} Most recently verified first" in page
+    assert f"{why} Most recently confirmed first" in page
     assert f"{why} Nearest first to 78701 (Austin, TX)." in near
 
 

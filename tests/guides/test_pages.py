@@ -276,7 +276,7 @@ def test_an_unknown_place_keeps_the_page_and_the_text_and_says_so(client, places
 
     assert response.status_code == 200
     assert f"{problem} Try" in page or f"{problem} Check" in page
-    assert "Showing recently verified clinics instead." in page
+    assert "Showing recently confirmed clinics instead." in page
     assert f'value="{near}" aria-invalid="true" aria-describedby="near-problem"' in page
     assert '<div class="guide-related__error" id="near-problem" role="alert">' in page
     assert related_names(response) == ["Downtown"]

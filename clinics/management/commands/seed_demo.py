@@ -13,7 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.models import Clinic, ClinicTreatment, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from clinics.models import (
+    Clinic,
+    ClinicTreatment,
+    Condition,
+    ConfirmedBy,
+    ConfirmedHow,
+    InsuranceCarrier,
+    Language,
+    MonitoredBy,
+    Place,
+    TreatmentType,
+)
 from directory.caching import listings_changed, one_version_for_many_changes
 from guides.starter_guides import create_starter_guides
 
@@ -297,6 +308,7 @@ class DemoData:
                         price_unit=unit,
                         course_sessions=self._own_course(slug),
                         bills_insurance=billed,
+                        **self._confirmed(),
                     )
                 )
                 offer_carriers.append(rng.sample(sold_here, rng.randint(2, min(6, len(sold_here)))) if billed else [])
@@ -312,7 +324,21 @@ class DemoData:
         )
         Clinic.conditions.through.objects.bulk_create(condition_links)
         Clinic.languages.through.objects.bulk_create(language_links)
+        Clinic.objects.filter(pk__in=[clinic.pk for clinic in clinics]).refresh_facts_confirmed_at()
         return len(clinics)
+
+    def _confirmed(self, prefix: str = "") -> dict:
+        """A made-up last confirmation: mostly recent, some overdue, a few never."""
+        days_ago = self.random.randint(0, 450)
+        if days_ago > 420:
+            return {}
+        by = self.random.choice([ConfirmedBy.EDITOR, ConfirmedBy.CLINIC])
+        how = self.random.choice([ConfirmedHow.PHONE, ConfirmedHow.WEBSITE]) if by == ConfirmedBy.EDITOR else by
+        return {
+            f"{prefix}confirmed_at": self.today - timedelta(days=days_ago),
+            f"{prefix}confirmed_by": by,
+            f"{prefix}confirmed_how": how,
+        }
 
     def _own_course(self, slug: str) -> int | None:
         """An IM course is each clinic's own; some clinics say how long theirs is."""
@@ -340,7 +366,6 @@ class DemoData:
             language_codes.append("es")
         if rng.random() < 0.1:
             language_codes.append(rng.choice(["zh", "vi", "ko", "ru", "ar", "fr", "pt", "hi", "tl"]))
-        verified_days_ago = rng.randint(0, 600)
 
         clinic = Clinic(
             name=name,
@@ -380,6 +405,11 @@ class DemoData:
             offers_sliding_scale=rng.random() < 0.2,
             offers_superbill=rng.random() < 0.55,
             refers_to_clinical_trials=rng.random() < 0.1,
-            last_verified_at=None if verified_days_ago > 540 else self.today - timedelta(days=verified_days_ago),
+            spravato_rems_certified="spravato" in treatment_slugs and rng.random() < 0.9,
+            session_monitored_by=rng.choice(list(MonitoredBy) + [""]),
+            observation_minutes=120 if "spravato" in treatment_slugs else rng.choice([None, 30, 45, 60]),
+            **self._confirmed("accepting_"),
+            **self._confirmed("hours_"),
+            **self._confirmed("telehealth_"),
         )
         return clinic, (treatment_slugs, conditions, language_codes)

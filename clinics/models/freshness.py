@@ -1,0 +1,107 @@
+"""When the facts patients decide on were last confirmed, by whom and how, and the reminders that keep them fresh.
+
+Four groups of facts each carry their own date: prices and insurance (on every treatment offer),
+accepting new patients, hours and telehealth (on the clinic). Each group has a limit after which
+the page marks it as possibly out of date.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ConfirmedBy(models.TextChoices):
+    EDITOR = "editor", "our editors"
+    CLINIC = "clinic", "the clinic's staff"
+    IMPORT = "import", "an import"
+
+
+class ConfirmedHow(models.TextChoices):
+    PHONE = "phone", "by phone"
+    WEBSITE = "website", "on the clinic's website"
+    CLINIC = "clinic", "with the clinic"
+    IMPORT = "import", "from imported data"
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    key: str
+    label: str
+    limit: timedelta
+
+
+# Order matters: the verification queue and the clinic page list the groups in this order.
+FACT_GROUPS = {
+    "prices": FactGroup("prices", "Prices and insurance", timedelta(days=183)),
+    "accepting": FactGroup("accepting", "Accepting new patients", timedelta(days=92)),
+    "hours": FactGroup("hours", "Hours", timedelta(days=365)),
+    "telehealth": FactGroup("telehealth", "Telehealth", timedelta(days=365)),
+}
+CLINIC_FACT_GROUPS = ["accepting", "hours", "telehealth"]  # stored on the clinic; prices on each offer
+# The search's "confirmed in the last 6 months": every decision fact of the listing that recent.
+CONFIRMED_RECENTLY = timedelta(days=183)
+# Clinic staff are reminded this long before a fact reaches its limit.
+REMIND_BEFORE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One fact group's last confirmation, as a page shows it."""
+
+    group: FactGroup
+    at: datetime | None
+    by: str
+    how: str
+
+    @property
+    def stale(self) -> bool:
+        return self.at is None or timezone.now() - self.at > self.group.limit
+
+    @property
+    def due_at(self) -> datetime | None:
+        return self.at + self.group.limit if self.at else None
+
+    @property
+    def by_label(self) -> str:
+        return ConfirmedBy(self.by).label if self.by else ""
+
+    @property
+    def how_label(self) -> str:
+        return ConfirmedHow(self.how).label if self.how else ""
+
+
+REMINDER_LINK_MAX_AGE = timedelta(days=14)
+REMINDER_INTERVAL = timedelta(days=30)
+
+
+class FreshnessReminder(models.Model):
+    """An e-mail asking a claimed clinic's staff to confirm their facts.
+
+    Its "nothing has changed" link carries this row's id, signed (clinics/freshness.py), and works once.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="freshness_reminders")
+    sent_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["clinic", "-sent_at"], name="freshnessreminder_clinic_sent")]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.clinic_id} on {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def closed_reason(self) -> str:
+        """Why the link no longer works, or '' while it does."""
+        if self.used_at:
+            return "This link has already been used. Thank you: the listing was confirmed."
+        if timezone.now() - self.sent_at > REMINDER_LINK_MAX_AGE:
+            return "This link has expired. Sign in to confirm your listing from your dashboard."
+        return ""
