@@ -32,7 +32,7 @@ from clinics.models import (
     PossibleDuplicate,
     TreatmentType,
 )
-from clinics.models.listings import npi_is_valid
+from clinics.models.listings import MonitoredBy, npi_is_valid
 from clinics.places import US_STATES
 from clinics.spreadsheets import (
     BOOLEAN_FIELDS,
@@ -324,6 +324,16 @@ def check_row(line: int, cells: dict[str, str], known: Known, default_source: st
                 errors.append((column, f"must be yes or no, not “{cells[column]}”."))
             default = Clinic._meta.get_field(column).default
             values[column] = answer in YES if answer else default
+    if "session_monitored_by" in cells:
+        monitor = cells["session_monitored_by"].strip().lower().replace(" ", "_")
+        if monitor and monitor not in MonitoredBy.values:
+            errors.append(("session_monitored_by", f"must be one of {', '.join(MonitoredBy.values)}, or empty."))
+        values["session_monitored_by"] = monitor if monitor in MonitoredBy.values else ""
+    if "observation_minutes" in cells:
+        minutes = cells["observation_minutes"].strip()
+        if minutes and not (minutes.isascii() and minutes.isdigit() and int(minutes) <= 24 * 60):
+            errors.append(("observation_minutes", f"must be a number of minutes up to 1440, not “{minutes[:20]}”."))
+        values["observation_minutes"] = int(minutes) if minutes.isascii() and minutes.isdigit() else None
     if "payment_options" in cells:
         chosen = set()
         for part in _split(cells["payment_options"], ";"):

@@ -40,6 +40,9 @@ COLUMNS = [
     "accepting_new_patients",
     "offers_telehealth",
     "offers_integration_therapy",
+    "spravato_rems_certified",
+    "session_monitored_by",
+    "observation_minutes",
     "payment_options",
     "treatments",
     "conditions",
@@ -58,7 +61,12 @@ TEXT_FIELDS = [
     "medical_director_credentials",
     "first_visit",
 ]
-BOOLEAN_FIELDS = ["accepting_new_patients", "offers_telehealth", "offers_integration_therapy"]
+BOOLEAN_FIELDS = [
+    "accepting_new_patients",
+    "offers_telehealth",
+    "offers_integration_therapy",
+    "spravato_rems_certified",
+]
 PAYMENT_OPTIONS = {
     "financing": "offers_financing",
     "sliding scale": "offers_sliding_scale",
@@ -236,6 +244,8 @@ CLINIC_FIELDS = [
     "website",
     "medical_director_npi",
     *BOOLEAN_FIELDS,
+    "session_monitored_by",
+    "observation_minutes",
     *PAYMENT_OPTIONS.values(),
 ]
 
@@ -257,6 +267,8 @@ def written(values: dict, offers: list[Offer], conditions: list[str], languages:
         "website": values.get("website", ""),
         "medical_director_npi": values.get("medical_director_npi", ""),
         **{column: "yes" if values.get(column) else "no" for column in BOOLEAN_FIELDS},
+        "session_monitored_by": values.get("session_monitored_by", ""),
+        "observation_minutes": "" if values.get("observation_minutes") is None else str(values["observation_minutes"]),
         "payment_options": "; ".join(option for option, name in PAYMENT_OPTIONS.items() if values.get(name)),
         "treatments": "; ".join(
             _offer_text(offer) for offer in sorted(offers, key=lambda offer: offer.treatment_type.position)

@@ -410,3 +410,26 @@ def test_a_file_without_external_ids_imported_twice_changes_nothing_the_second_t
     assert [r.action for r in report.rows] == ["unchanged", "unchanged"]
     assert Clinic.objects.count() == 2
     assert not PossibleDuplicate.objects.exists()
+
+
+def test_the_safety_facts_import_and_a_bad_value_is_refused(places):
+    rows = list(csv.DictReader(io.StringIO(SAMPLE.read_text(encoding="utf-8-sig"))))
+    row = next(row for row in rows if row["observation_minutes"] and row["session_monitored_by"])
+
+    def one_row(**changes) -> bytes:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow({**row, **changes})
+        return out.getvalue().encode()
+
+    report = import_clinics(one_row(), file_name="safety.csv", source="Fictional Partner List", commit=True)
+    assert report.count("create") == 1, report.rows[0].describe()
+    clinic = Clinic.objects.get()
+    assert clinic.spravato_rems_certified == (row["spravato_rems_certified"] == "yes")
+    assert clinic.session_monitored_by == row["session_monitored_by"]
+    assert clinic.observation_minutes == int(row["observation_minutes"])
+
+    bad = one_row(external_id="FPL-9999", session_monitored_by="a nurse", observation_minutes="two hours")
+    report = import_clinics(bad, file_name="bad.csv", source="Fictional Partner List")
+    assert {column for column, _ in report.rows[0].errors} >= {"session_monitored_by", "observation_minutes"}
