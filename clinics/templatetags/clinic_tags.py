@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinics.models import Clinic, ClinicTreatment, Confirmation
+from clinics.models import Clinic, ClinicTreatment, Confirmation, PossibleDuplicate
 
 register = template.Library()
 
@@ -74,4 +74,7 @@ def offers_treatment(offers, slug: str) -> bool:
 @register.simple_tag
 def verification_counts() -> dict[str, int]:
     """What the editors' queues hold, for the admin index."""
-    return {"need_checking": Clinic.objects.published().with_facts_due().count()}
+    return {
+        "need_checking": Clinic.objects.published().with_facts_due().count(),
+        "possible_duplicates": PossibleDuplicate.objects.filter(handled=False).count(),
+    }

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinics import services
 from clinics.changes import clinic_snapshot
-from clinics.models import Clinic, ClinicTreatment
+from clinics.models import Clinic, ClinicTreatment, PossibleDuplicate
 from tests.factories import make_clinic
 from tests.staff_factories import make_verified_user
 
@@ -48,6 +48,15 @@ def test_the_admin_index_counts_the_listings_that_need_checking(editor_client, c
     assert "2 listings need checking" in html
     set_dates(clinic, accepting_confirmed_at=timezone.now())
     assert "1 listing needs checking" in editor_client.get("/admin/").content.decode()
+
+
+def test_the_admin_index_counts_the_possible_duplicates_still_to_handle(editor_client, clinic):
+    for line, handled in [(2, False), (3, False), (4, True)]:
+        PossibleDuplicate.objects.create(
+            clinic=clinic, source_name="Test List", line=line, reason="same phone", row={}, fingerprint=str(line),
+            handled=handled,
+        )
+    assert "2 possible duplicates" in editor_client.get("/admin/").content.decode()
 
 
 def test_confirming_prices_unchanged_records_the_editor_the_method_and_the_note_in_history(
