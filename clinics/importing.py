@@ -25,6 +25,8 @@ from clinics.models import (
     Clinic,
     ClinicTreatment,
     Condition,
+    ConfirmedBy,
+    ConfirmedHow,
     InsuranceCarrier,
     Language,
     Membership,
@@ -561,14 +563,27 @@ def _repeats_within_file(results: list[RowResult]) -> None:
             seen[(kind, key)] = result.line
 
 
+# The columns that state each of a clinic's own decision facts: a row that has one confirms that fact.
+FACT_COLUMNS = {"accepting": "accepting_new_patients", "hours": "hours", "telehealth": "offers_telehealth"}
+
+
+def _confirm_imported_facts(clinic: Clinic, result: RowResult, now) -> None:
+    """The facts the row states are confirmed by this import, now (saved by the caller)."""
+    for group, column in FACT_COLUMNS.items():
+        if column in result.cells:
+            clinic.set_confirmed(group, at=now, by=ConfirmedBy.IMPORT, how=ConfirmedHow.IMPORT)
+
+
 def _apply(results: list[RowResult], user) -> None:
     today = timezone.localdate()
+    now = timezone.now()
     creates = [result for result in results if result.action == "create"]
     taken = set(Clinic.objects.values_list("slug", flat=True))
     new_clinics = []
     for result in creates:
         fields = {"status": Clinic.Status.PUBLISHED, **result.new_location, **result.values}
         clinic = Clinic(**fields, source=Clinic.Source.IMPORT, source_date=today)
+        _confirm_imported_facts(clinic, result, now)
         wanted = result.cells.get("slug", "")
         usable = re.fullmatch(r"[-a-z0-9]{3,160}", wanted) and wanted not in taken
         clinic.slug = wanted if usable else _free_slug(clinic, taken)
@@ -581,7 +596,9 @@ def _apply(results: list[RowResult], user) -> None:
     _write_related([(result.clinic, result) for result in creates])
     for result in results:
         if result.action == "update":
-            _update(result, user)
+            _update(result, user, now)
+    changed = [result.clinic.pk for result in results if result.action in ("create", "update")]
+    Clinic.objects.filter(pk__in=changed).refresh_facts_confirmed_at()
     PossibleDuplicate.objects.bulk_create(
         [
             PossibleDuplicate(
@@ -620,6 +637,10 @@ def _write_related(pairs: list[tuple[Clinic, RowResult]]) -> None:
                 price_unit=offer.price_unit,
                 course_sessions=offer.course_sessions,
                 bills_insurance=offer.bills_insurance,
+                # A price or carrier the file states is confirmed by the import.
+                confirmed_at=timezone.now(),
+                confirmed_by=ConfirmedBy.IMPORT,
+                confirmed_how=ConfirmedHow.IMPORT,
             ),
             offer,
         )
@@ -653,12 +674,13 @@ def _copy(model, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
-def _update(result: RowResult, user) -> None:
+def _update(result: RowResult, user, now) -> None:
     """Change a listing to what its row says, for the columns the file has, keeping a version in its history."""
     clinic = result.clinic
     for name, value in result.values.items():
         if name not in ("source_name", "external_id"):
             setattr(clinic, name, value)
+    _confirm_imported_facts(clinic, result, now)
     clinic._history_user = user
     clinic._change_reason = "Updated by an import"
     clinic.save()

@@ -433,3 +433,13 @@ def test_the_safety_facts_import_and_a_bad_value_is_refused(places):
     bad = one_row(external_id="FPL-9999", session_monitored_by="a nurse", observation_minutes="two hours")
     report = import_clinics(bad, file_name="bad.csv", source="Fictional Partner List")
     assert {column for column, _ in report.rows[0].errors} >= {"session_monitored_by", "observation_minutes"}
+
+
+def test_the_facts_an_import_states_are_dated_as_confirmed_by_that_import(places):
+    import_clinics(SAMPLE.read_bytes(), file_name="clinics.csv", source="Fictional Partner List", commit=True)
+    clinic = Clinic.objects.get(external_id="FPL-1001")
+    assert (clinic.accepting_confirmed_by, clinic.accepting_confirmed_how) == ("import", "import")
+    assert clinic.hours_confirmed_at is not None and clinic.facts_confirmed_at is not None
+    offer = clinic.clinic_treatments.first()
+    assert (offer.confirmed_by, offer.confirmed_how) == ("import", "import")
+    assert not Clinic.objects.with_facts_due().filter(pk=clinic.pk).exists()
