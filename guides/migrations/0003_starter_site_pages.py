@@ -188,8 +188,9 @@ advertising.
 
 You do not need an account to search, compare clinics or read guides, and we do not ask who you
 are. The site uses no advertising or analytics cookies and loads no tracking scripts. Its only
-cookies protect its forms against forgery, keep clinic staff signed in, and carry a short notice
-to the next page you open (such as "your message was sent").
+cookies protect its forms against forgery, keep clinic staff signed in, carry a short notice
+to the next page you open (such as "your message was sent"), and remember up to four clinics you
+chose to compare, for 30 days (the "compare" cookie; "Clear all" in the compare tray removes them).
 
 We count how many times each clinic page is viewed each month, as a number for the clinic. The
 count does not record who viewed it.

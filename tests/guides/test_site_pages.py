@@ -151,3 +151,8 @@ def test_a_guide_links_the_editorial_policy_and_a_clinic_page_how_listings_are_v
     assert '<a href="/how-we-verify/">How we verify listings</a>' in (
         client.get(clinic.get_absolute_url()).content.decode()
     )
+
+
+def test_the_privacy_policy_names_the_compare_cookie(client):
+    html = client.get("/privacy/").content.decode()
+    assert "the &quot;compare&quot; cookie" in html or 'the "compare" cookie' in html
