@@ -40,9 +40,6 @@ from clinics.models import (
 )
 from clinics.spreadsheets import ImportFileError, export_rows, write_csv
 
-# The admin index opens with the verification queue's count.
-admin.site.index_template = "admin/directory_index.html"
-
 
 @admin.register(TreatmentType)
 class TreatmentTypeAdmin(admin.ModelAdmin):
@@ -248,6 +245,19 @@ class ClinicAdmin(SimpleHistoryAdmin):
         Clinic.objects.filter(pk=form.instance.pk).refresh_facts_confirmed_at()  # an offer added here is unconfirmed
 
 
+class NeedsCheckingFilter(admin.SimpleListFilter):
+    """The listings with a fact never confirmed or past its limit: what the admin index counts."""
+
+    title = "needs checking"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs checking")]
+
+    def queryset(self, request, queryset):
+        return queryset.with_facts_due() if self.value() == "yes" else queryset
+
+
 @admin.register(ListingToCheck)
 class VerificationQueueAdmin(admin.ModelAdmin):
     """Published listings, stalest fact first; each fact group can be confirmed unchanged in one step.
@@ -256,6 +266,7 @@ class VerificationQueueAdmin(admin.ModelAdmin):
     """
 
     list_display = ["name", "city", "state", "stalest_fact", "due_facts", "confirm_link"]
+    list_filter = [NeedsCheckingFilter]
     list_display_links = None
     list_per_page = 50
     ordering = [models.F("facts_confirmed_at").asc(nulls_first=True), "name", "pk"]

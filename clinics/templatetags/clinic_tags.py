@@ -9,7 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinics.models import Clinic, ClinicTreatment, Confirmation, PossibleDuplicate
+from clinics.models import Clinic, ClinicTreatment, Confirmation
 
 register = template.Library()
 
@@ -69,12 +69,3 @@ def confirmed(confirmation: Confirmation) -> dict:
 def offers_treatment(offers, slug: str) -> bool:
     """Whether one of these offers (prefetched) is of the treatment with this slug."""
     return any(offer.treatment_type.slug == slug for offer in offers)
-
-
-@register.simple_tag
-def verification_counts() -> dict[str, int]:
-    """What the editors' queues hold, for the admin index."""
-    return {
-        "need_checking": Clinic.objects.published().with_facts_due().count(),
-        "possible_duplicates": PossibleDuplicate.objects.filter(handled=False).count(),
-    }

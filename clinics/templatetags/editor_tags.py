@@ -6,7 +6,7 @@ from django import template
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from clinics.models import ChangeRequest, Claim, ListingReport
+from clinics.models import ChangeRequest, Claim, Clinic, ListingReport, PossibleDuplicate
 
 register = template.Library()
 
@@ -20,10 +20,10 @@ class Queue:
 
 @register.simple_tag
 def work_waiting(user) -> list[Queue]:
-    """Pending listing changes, confirmations, new clinics, claims and open reports the user may review.
+    """Pending listing changes, confirmations, new clinics, claims, open reports, listings with facts to
+    check and possible duplicates from imports, those the user may review.
 
-    Three queries whatever the numbers: one for the three kinds of change request, one each for
-    claims and reports.
+    Five queries whatever the numbers: one for the three kinds of change request, one each for the rest.
     """
     queues = []
     if user.has_perm("clinics.review_changerequest"):
@@ -58,6 +58,22 @@ def work_waiting(user) -> list[Queue]:
                 "Reports of wrong listings",
                 ListingReport.objects.filter(resolved_at__isnull=True).count(),
                 reverse("admin:clinics_listingreport_changelist") + "?resolved_at__isempty=1",
+            )
+        )
+    if user.has_perm("clinics.change_clinic"):
+        queues.append(
+            Queue(
+                "Listings that need checking",
+                Clinic.objects.published().with_facts_due().count(),
+                reverse("admin:clinics_listingtocheck_changelist") + "?due=yes",
+            )
+        )
+    if user.has_perm("clinics.change_possibleduplicate"):
+        queues.append(
+            Queue(
+                "Possible duplicates from imports",
+                PossibleDuplicate.objects.filter(handled=False).count(),
+                reverse("admin:clinics_possibleduplicate_changelist") + "?handled__exact=0",
             )
         )
     return queues

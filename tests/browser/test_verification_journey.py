@@ -28,8 +28,9 @@ def test_an_editor_confirms_a_listings_prices_from_the_queue(page):
     page.get_by_label("Email").fill("editor@directory.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert "1 listing needs checking" in page.locator("#content").inner_text()
-    page.get_by_role("link", name="1 listing needs checking").click()
+    row = page.locator(".work-waiting").get_by_role("row", name="Listings that need checking")
+    assert row.inner_text().split()[-1] == "1"
+    row.get_by_role("link").click()
     rows = page.locator("#result_list tbody tr")
     assert "Cedar Ridge Ketamine" in rows.first.inner_text()  # the stalest listing comes first
     page.get_by_role("link", name="Check Cedar Ridge Ketamine").click()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clinics.models import ChangeRequest, Claim, ListingReport
+from clinics.models import ChangeRequest, Claim, Clinic, ListingReport, PossibleDuplicate
 from tests.factories import make_clinic, make_user
 from tests.staff_factories import make_editor
 
@@ -18,7 +18,7 @@ INDEX = reverse("admin:index")
 
 def make_work(n: int) -> None:
     """n of each: pending edits, new clinic submissions, confirmations, claims for an editor and open reports,
-    plus decided ones that are not waiting."""
+    listings with a fact never confirmed and possible duplicates, plus decided ones that are not waiting."""
     for i in range(n):
         clinic = make_clinic(name=f"Queue Clinic {n}-{i}")
         for kind in ChangeRequest.Kind.values:
@@ -28,6 +28,9 @@ def make_work(n: int) -> None:
         Claim.objects.create(clinic=clinic, user=make_user(), status=Claim.Status.PENDING)
         Claim.objects.create(clinic=clinic, user=make_user(), status=Claim.Status.AWAITING_EMAIL)
         ListingReport.objects.create(clinic=clinic, part="price", note="The price went up.")
+        Clinic.objects.filter(pk=clinic.pk).update(accepting_confirmed_at=None, facts_confirmed_at=None)
+        PossibleDuplicate.objects.create(clinic=clinic, line=2, reason="same phone", row={}, fingerprint=str(i))
+    PossibleDuplicate.objects.create(clinic=clinic, line=3, reason="same phone", row={}, fingerprint="x", handled=True)
     decided = make_clinic(name=f"Decided Clinic {n}")
     ChangeRequest.objects.create(
         clinic=decided,
@@ -56,6 +59,8 @@ def test_the_admin_index_lists_the_work_waiting_with_counts_and_links(client):
         "Listings confirmed as still right": (changes + "confirm", 2),
         "Claims waiting for an editor": ("/admin/clinics/claim/?status__exact=pending", 2),
         "Reports of wrong listings": ("/admin/clinics/listingreport/?resolved_at__isempty=1", 2),
+        "Listings that need checking": ("/admin/clinics/listingtocheck/?due=yes", 2),
+        "Possible duplicates from imports": ("/admin/clinics/possibleduplicate/?handled__exact=0", 2),
     }
 
 

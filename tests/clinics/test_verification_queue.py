@@ -40,14 +40,22 @@ def test_the_queue_lists_listings_by_their_stalest_fact_never_confirmed_first(ed
     assert queue_names(editor_client.get(QUEUE)) == [never.name, clinic.name, other_clinic.name, fresh.name]
 
 
+def waiting(html: str, label: str) -> int:
+    """The count in the admin index's "work waiting" row with this label."""
+    row = re.search(rf">{re.escape(label)}</a></th>\s*<td[^>]*>(\d+)</td>", html)
+    assert row, f"no row {label!r} in the work waiting"
+    return int(row[1])
+
+
 def test_the_admin_index_counts_the_listings_that_need_checking(editor_client, clinic, other_clinic):
     make_clinic(name="Fresh Listing")
     set_dates(clinic, accepting_confirmed_at=timezone.now() - timedelta(days=100))  # past 3 months
     ClinicTreatment.objects.filter(clinic=other_clinic).update(confirmed_at=timezone.now() - timedelta(days=190))
     html = editor_client.get("/admin/").content.decode()
-    assert "2 listings need checking" in html
+    assert waiting(html, "Listings that need checking") == 2
+    assert '<a href="/admin/clinics/listingtocheck/?due=yes">Listings that need checking</a>' in html
     set_dates(clinic, accepting_confirmed_at=timezone.now())
-    assert "1 listing needs checking" in editor_client.get("/admin/").content.decode()
+    assert waiting(editor_client.get("/admin/").content.decode(), "Listings that need checking") == 1
 
 
 def test_the_admin_index_counts_the_possible_duplicates_still_to_handle(editor_client, clinic):
@@ -56,7 +64,7 @@ def test_the_admin_index_counts_the_possible_duplicates_still_to_handle(editor_c
             clinic=clinic, source_name="Test List", line=line, reason="same phone", row={}, fingerprint=str(line),
             handled=handled,
         )
-    assert "2 possible duplicates" in editor_client.get("/admin/").content.decode()
+    assert waiting(editor_client.get("/admin/").content.decode(), "Possible duplicates from imports") == 2
 
 
 def test_confirming_prices_unchanged_records_the_editor_the_method_and_the_note_in_history(
