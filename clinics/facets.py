@@ -2,8 +2,9 @@
 
 The clinics in reach (the place, state, city and words of the search) are read once, into a
 materialized CTE with one row per clinic: whether it meets each filter group in use, and what it
-offers - its conditions and languages, the treatments and carriers of its offers that meet the
-other offer filters, its lowest price per session. One aggregate over those rows then counts every
+offers - the ids of its conditions and languages, of the treatments and carriers of its offers that
+meet the other offer filters, and its lowest price per session. Ids, not slugs, so that no row
+joins the reference tables. One aggregate over those rows then counts every
 option of every group: an option's count is the number of clinics that meet every other group's
 filter and have that option. It is the number of results the option gives; a test checks each.
 The same aggregate counts the search's own results, so the results page need not count them.
@@ -79,15 +80,15 @@ class FacetQuery:
         columns = {
             **{f"ok_{name}": _boolean(search.condition_for(name, data[name])) for name in self.chosen_groups},
             "offers_ok": _all(search.offer_conditions()),
-            "condition_slugs": ArraySubquery(
-                Clinic.conditions.through.objects.filter(clinic=OuterRef("pk")).values("condition__slug")
+            "condition_ids": ArraySubquery(
+                Clinic.conditions.through.objects.filter(clinic=OuterRef("pk")).values("condition")
             ),
-            "language_codes": ArraySubquery(
-                Clinic.languages.through.objects.filter(clinic=OuterRef("pk")).values("language__code")
+            "language_ids": ArraySubquery(
+                Clinic.languages.through.objects.filter(clinic=OuterRef("pk")).values("language")
             ),
-            "spravato_billed": Exists(offers.filter(treatment_type__slug="spravato", bills_insurance=True)),
+            "spravato_billed": Exists(offers.filter(treatment_type=search.spravato_id, bills_insurance=True)),
             # Treatments whose offer here meets the other offer filters (ticking one makes them one offer).
-            "treatment_slugs": ArraySubquery(meeting("treatment").values("treatment_type__slug")),
+            "treatment_ids": ArraySubquery(meeting("treatment").values("treatment_type")),
         }
         if self.together:
             carriers_from = meeting("insurance")
@@ -96,7 +97,7 @@ class FacetQuery:
             carriers_from, prices_from = offers, offers
             columns["offers_ok_but_insurance"] = _all(search.offer_conditions(frozenset(["insurance"])))
             columns["offers_ok_but_price"] = _all(search.offer_conditions(frozenset(["max_price"])))
-        columns["carrier_slugs"] = ArraySubquery(carriers_from.values("carriers__slug"))
+        columns["carrier_ids"] = ArraySubquery(carriers_from.values("carriers"))
         per_session = prices_from.filter(price_unit=ClinicTreatment.PriceUnit.SESSION)
         columns["lowest_price"] = Subquery(
             per_session.order_by().values("clinic").annotate(lowest=Min("price_min")).values("lowest")
@@ -121,9 +122,10 @@ class FacetQuery:
         def others_ok(group: str) -> list[str]:
             return [f"ok_{name}" for name in self.chosen_groups if name != group]
 
+        ids = self.search.ids
         option_tests = {
-            "condition": lambda slug: ("%s = ANY(condition_slugs)", [slug]),
-            "language": lambda code: ("%s = ANY(language_codes)", [code]),
+            "condition": lambda slug: ("%s = ANY(condition_ids)", [ids["condition"][slug]]),
+            "language": lambda code: ("%s = ANY(language_ids)", [ids["language"][code]]),
             "spravato_insurance": lambda _: ("spravato_billed", []),
             "payment": lambda key: (PAYMENT_COLUMNS[key], []),
             **{name: (lambda _, column=column: (column, [])) for name, column in FLAG_COLUMNS.items()},
@@ -140,10 +142,10 @@ class FacetQuery:
         clinic_ok = others_ok("")
         count("results", "all", ["offers_ok", *clinic_ok], [])  # the search's own number of results
         for slug in self.options["treatment"]:
-            count("treatment", slug, [*clinic_ok, "%s = ANY(treatment_slugs)"], [slug])
+            count("treatment", slug, [*clinic_ok, "%s = ANY(treatment_ids)"], [ids["treatment"][slug]])
         for slug in self.options["insurance"]:
             extra = [] if self.together else ["offers_ok_but_insurance"]
-            count("insurance", slug, [*clinic_ok, *extra, "%s = ANY(carrier_slugs)"], [slug])
+            count("insurance", slug, [*clinic_ok, *extra, "%s = ANY(carrier_ids)"], [ids["insurance"][slug]])
         for price in self.price_steps:
             extra = [] if self.together else ["offers_ok_but_price"]
             count("max_price", str(price), [*clinic_ok, *extra, "lowest_price <= %s"], [price])

@@ -31,6 +31,7 @@ from clinics.models import (
 from clinics.places import US_STATES, Location, PlaceForm, bounding_box, distance_in_miles
 from directory.caching import cached
 
+STATE_CHOICES = sorted(US_STATES.items(), key=lambda item: item[1])
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
 NEAREST_WITHIN_MILES = 500  # how far a search that finds nothing near a place looks for the nearest clinics
@@ -51,19 +52,30 @@ SORT_RULES = {
     "name": ("Name", "Sorted by name, A to Z."),
 }
 # Filters on a clinic's treatment offers. With a treatment chosen, one offer must meet them all:
-# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV.
+# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV. The treatments and
+# carriers are matched by id (see `ids`), so the database never joins their tables to filter.
 OFFER_FILTERS = {
-    "treatment": "treatment_type__slug__in",
-    "insurance": "carriers__slug__in",
+    "treatment": "treatment_type__in",
+    "insurance": "carriers__in",
     "max_price": "price_min__lte",
 }
-# Filters whose options come from many-to-many rows of the clinic: counted with one GROUP BY query each.
+# Filters whose options are many-to-many rows of the clinic, matched by id in the through table.
 MANY_TO_MANY = {
-    "condition": (Clinic.conditions.through, "condition__slug"),
-    "language": (Clinic.languages.through, "language__code"),
+    "condition": (Clinic.conditions.through, "condition"),
+    "language": (Clinic.languages.through, "language"),
 }
-# Filters whose options are columns or small subqueries: all counted in one aggregate query.
+# Filters decided by the clinic's own columns or one small subquery.
 FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"]
+
+
+def _reference() -> dict[str, list[tuple[str, str, int]]]:
+    """Each filter's options as (slug or code, label, id), in the order the page lists them."""
+    return {
+        "treatment": list(TreatmentType.objects.values_list("slug", "name", "pk")),
+        "condition": list(Condition.objects.order_by("-group", "name").values_list("slug", "name", "pk")),
+        "insurance": list(InsuranceCarrier.objects.values_list("slug", "name", "pk")),
+        "language": list(Language.objects.values_list("code", "name", "pk")),
+    }
 
 
 @dataclass
@@ -101,9 +113,7 @@ class ClinicSearchForm(PlaceForm):
 
 class ClinicFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Words", max_length=200)
-    state = django_filters.ChoiceFilter(
-        label="State", choices=sorted(US_STATES.items(), key=lambda item: item[1]), empty_label="Any state"
-    )
+    state = django_filters.ChoiceFilter(label="State", choices=STATE_CHOICES, empty_label="Any state")
     city = django_filters.CharFilter(max_length=100, widget=forms.HiddenInput)
     treatment = django_filters.MultipleChoiceFilter(label="Treatment")
     condition = django_filters.MultipleChoiceFilter(label="Condition")
@@ -130,11 +140,11 @@ class ClinicFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         """Load the reference choices once (four small queries) and set aside unknown ones."""
-        choices = {
-            "treatment": list(TreatmentType.objects.values_list("slug", "name")),
-            "condition": list(Condition.objects.order_by("-group", "name").values_list("slug", "name")),
-            "insurance": list(InsuranceCarrier.objects.values_list("slug", "name")),
-            "language": list(Language.objects.values_list("code", "name")),
+        reference = _reference()
+        choices = {name: [(key, label) for key, label, _ in rows] for name, rows in reference.items()}
+        # The database id of each option, by filter and slug (or language code): filters match ids.
+        self.ids: dict[str, dict[str, int]] = {
+            name: {key: pk for key, _, pk in rows} for name, rows in reference.items()
         }
         self.ignored: dict[str, list[str]] = {}
         data = data.copy() if data is not None else QueryDict(mutable=True)
@@ -143,6 +153,10 @@ class ClinicFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         for name, options in choices.items():
             self.filters[name].extra["choices"] = options
+
+    def ids_of(self, name: str, keys) -> list[int]:
+        """The database ids of the chosen options of a filter (slugs or codes, all known)."""
+        return [self.ids[name][key] for key in keys]
 
     def _keep_known(self, data, name: str, known: set[str]) -> None:
         """Drop unknown or repeated values of a multiple-choice filter and remember the unknown ones."""
@@ -170,6 +184,7 @@ class ClinicFilter(django_filters.FilterSet):
         return self.data_used.get("radius") or DEFAULT_RADIUS
 
     radius_choices = RADIUS_CHOICES
+    state_choices = STATE_CHOICES  # the page writes the selects out itself: the widgets cost more to render
 
     @property
     def can_widen(self) -> bool:
@@ -241,7 +256,10 @@ class ClinicFilter(django_filters.FilterSet):
         """The offer filters in use as ClinicTreatment lookups, keyed by filter name."""
         data = self.data_used
         used = [name for name in OFFER_FILTERS if data.get(name) and name not in left_out]
-        lookups = {name: {OFFER_FILTERS[name]: data[name]} for name in used}
+        lookups = {
+            name: {OFFER_FILTERS[name]: data[name] if name == "max_price" else self.ids_of(name, data[name])}
+            for name in used
+        }
         if "max_price" in lookups:
             # A price per month or per prescription is not a price per session.
             lookups["max_price"]["price_unit"] = ClinicTreatment.PriceUnit.SESSION
@@ -282,10 +300,11 @@ class ClinicFilter(django_filters.FilterSet):
     def condition_for(self, name: str, value) -> Q:
         if name in MANY_TO_MANY:
             through, column = MANY_TO_MANY[name]
-            return Q(Exists(through.objects.filter(clinic=OuterRef("pk"), **{f"{column}__in": value})))
+            ids = self.ids_of(name, value)
+            return Q(Exists(through.objects.filter(clinic=OuterRef("pk"), **{f"{column}__in": ids})))
         if name == "spravato_insurance":
             offers = ClinicTreatment.objects.filter(
-                clinic=OuterRef("pk"), treatment_type__slug="spravato", bills_insurance=True
+                clinic=OuterRef("pk"), treatment_type=self.spravato_id, bills_insurance=True
             )
             return Q(Exists(offers))
         if name == "payment":
@@ -296,6 +315,10 @@ class ClinicFilter(django_filters.FilterSet):
             return Q(session_monitored_by__in=MONITORED_BY_PHYSICIAN_OR_CRNA)
         return Q(**{FLAG_COLUMNS[name]: True})
 
+    @property
+    def spravato_id(self) -> int | None:
+        return self.ids["treatment"].get("spravato")
+
     @cached_property
     def verified_since(self):
         """Every decision fact confirmed since then counts as "confirmed in the last 6 months"."""
@@ -305,7 +328,7 @@ class ClinicFilter(django_filters.FilterSet):
         """Per-session offers of the chosen treatments, or of any treatment when none is chosen."""
         offers = ClinicTreatment.objects.filter(price_unit=ClinicTreatment.PriceUnit.SESSION)
         if treatments := self.data_used.get("treatment"):
-            offers = offers.filter(treatment_type__slug__in=treatments)
+            offers = offers.filter(treatment_type__in=self.ids_of("treatment", treatments))
         return offers
 
     # --- sorting ----------------------------------------------------------------------------
