@@ -1,10 +1,9 @@
 """Facet counts for the clinic search: how many clinics each filter option would leave, in one query.
 
-The clinics in reach (the place, state, city and words of the search) are read once, into a
-materialized CTE with one row per clinic: whether it meets each filter group in use, and what it
-offers - the ids of its conditions and languages, of the treatments and carriers of its offers that
-meet the other offer filters, and its lowest price per session. Ids, not slugs, so that no row
-joins the reference tables. One aggregate over those rows then counts every
+The clinics in reach (the place, state, city and words of the search) are read once, one row per
+clinic: whether it meets each filter group in use, its yes/no columns, and the search columns the
+database keeps on its row (clinics/search_columns.py: the ids of its treatments, carriers,
+conditions and languages, its prices per session). One aggregate over those rows then counts every
 option of every group: an option's count is the number of clinics that meet every other group's
 filter and have that option. It is the number of results the option gives; a test checks each.
 The same aggregate counts the search's own results, so the results page need not count them.
@@ -13,11 +12,12 @@ The same aggregate counts the search's own results, so the results page need not
 from functools import reduce
 from operator import and_
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, ExpressionWrapper, Field, Q, QuerySet, Value
 
-from clinics.models import MONITORED_BY_PHYSICIAN_OR_CRNA, Clinic, ClinicTreatment
+from clinics import search_columns
+from clinics.models import MONITORED_BY_PHYSICIAN_OR_CRNA
+from clinics.search_columns import has, offer_meets, some_offer_meets
 
 # The columns behind the yes/no and payment filters, named once; clinics/filters.py builds on them.
 FLAG_COLUMNS = {
@@ -69,39 +69,19 @@ class FacetQuery:
     def rows(self) -> QuerySet:
         """The clinics in reach, one row each with what the counts need."""
         search = self.search
-        offers = ClinicTreatment.objects.filter(clinic=OuterRef("pk"))
-
-        def meeting(*left_out: str) -> QuerySet:
-            """This clinic's offers that meet the offer filters in use, leaving some out."""
-            lookups = search.offer_lookups(frozenset(left_out)).values()
-            return offers.filter(**{key: value for lookup in lookups for key, value in lookup.items()})
-
         data = search.data_used
         columns = {
             **{f"ok_{name}": _boolean(search.condition_for(name, data[name])) for name in self.chosen_groups},
             "offers_ok": _all(search.offer_conditions()),
-            "condition_ids": ArraySubquery(
-                Clinic.conditions.through.objects.filter(clinic=OuterRef("pk")).values("condition")
-            ),
-            "language_ids": ArraySubquery(
-                Clinic.languages.through.objects.filter(clinic=OuterRef("pk")).values("language")
-            ),
-            "spravato_billed": Exists(offers.filter(treatment_type=search.spravato_id, bills_insurance=True)),
-            # Treatments whose offer here meets the other offer filters (ticking one makes them one offer).
-            "treatment_ids": ArraySubquery(meeting("treatment").values("treatment_type")),
+            # Under their own names, so the counts' SQL reads them as the filters do (table "").
+            **{
+                name: search_columns.expression((f"{search_columns.CLINIC}{name}", []), Field())
+                for name in search_columns.COLUMNS
+            },
         }
-        if self.together:
-            carriers_from = meeting("insurance")
-            prices_from = meeting("max_price")
-        else:
-            carriers_from, prices_from = offers, offers
+        if not self.together:
             columns["offers_ok_but_insurance"] = _all(search.offer_conditions(frozenset(["insurance"])))
             columns["offers_ok_but_price"] = _all(search.offer_conditions(frozenset(["max_price"])))
-        columns["carrier_ids"] = ArraySubquery(carriers_from.values("carriers"))
-        per_session = prices_from.filter(price_unit=ClinicTreatment.PriceUnit.SESSION)
-        columns["lowest_price"] = Subquery(
-            per_session.order_by().values("clinic").annotate(lowest=Min("price_min")).values("lowest")
-        )
         reach = search.within_reach(search.queryset).order_by()
         return reach.annotate(**columns).values(
             *columns,
@@ -114,22 +94,28 @@ class FacetQuery:
     def counts(self) -> dict[str, dict[str, int]]:
         selects, params, keys = [], [], []
 
-        def count(name: str, value: str, where: list[str], where_params: list) -> None:
-            selects.append(f"count(*) FILTER (WHERE {' AND '.join(where) or 'TRUE'})")
-            params.extend(where_params)
+        def count(name: str, value: str, where: list[str | tuple[str, list]]) -> None:
+            """Count the rows that meet every condition: a column's name, or (sql, params)."""
+            parts = [(part, []) if isinstance(part, str) else part for part in where]
+            selects.append(f"count(*) FILTER (WHERE {' AND '.join(f'({sql})' for sql, _ in parts) or 'TRUE'})")
+            params.extend(param for _, part_params in parts for param in part_params)
             keys.append((name, value))
 
         def others_ok(group: str) -> list[str]:
             return [f"ok_{name}" for name in self.chosen_groups if name != group]
 
-        ids = self.search.ids
+        search = self.search
+        ids, data = search.ids, search.data_used
+        carriers = search.ids_of("insurance", data.get("insurance") or [])
+        treatments = search.ids_of("treatment", data.get("treatment") or [])
+        max_price = data.get("max_price") or None
         option_tests = {
-            "condition": lambda slug: ("%s = ANY(condition_ids)", [ids["condition"][slug]]),
-            "language": lambda code: ("%s = ANY(language_ids)", [ids["language"][code]]),
-            "spravato_insurance": lambda _: ("spravato_billed", []),
-            "payment": lambda key: (PAYMENT_COLUMNS[key], []),
-            **{name: (lambda _, column=column: (column, [])) for name, column in FLAG_COLUMNS.items()},
-            "verified": lambda _: ("facts_confirmed_at >= %s", [self.search.verified_since]),
+            "condition": lambda slug: has("search_conditions", ids["condition"][slug], table=""),
+            "language": lambda code: has("search_languages", ids["language"][code], table=""),
+            "spravato_insurance": lambda _: has("search_billed", search.spravato_id, table=""),
+            "payment": lambda key: PAYMENT_COLUMNS[key],
+            **{name: (lambda _, column=column: column) for name, column in FLAG_COLUMNS.items()},
+            "verified": lambda _: ("facts_confirmed_at >= %s", [search.verified_since]),
             "physician_monitored": lambda _: (
                 "session_monitored_by = ANY(%s)",
                 [[str(choice) for choice in MONITORED_BY_PHYSICIAN_OR_CRNA]],
@@ -137,21 +123,27 @@ class FacetQuery:
         }
         for group, test in option_tests.items():
             for value in self.options.get(group, ["on"]):
-                sql, sql_params = test(value)
-                count(group, value, ["offers_ok", *others_ok(group), sql], sql_params)
+                count(group, value, ["offers_ok", *others_ok(group), test(value)])
         clinic_ok = others_ok("")
-        count("results", "all", ["offers_ok", *clinic_ok], [])  # the search's own number of results
+        count("results", "all", ["offers_ok", *clinic_ok])  # the search's own number of results
+        # Ticking a treatment makes the offer filters one offer's: that treatment's offer must meet them.
         for slug in self.options["treatment"]:
-            count("treatment", slug, [*clinic_ok, "%s = ANY(treatment_ids)"], [ids["treatment"][slug]])
+            count("treatment", slug, [*clinic_ok, offer_meets(ids["treatment"][slug], carriers, max_price, table="")])
         for slug in self.options["insurance"]:
-            extra = [] if self.together else ["offers_ok_but_insurance"]
-            count("insurance", slug, [*clinic_ok, *extra, "%s = ANY(carrier_ids)"], [ids["insurance"][slug]])
+            carrier = ids["insurance"][slug]
+            if self.together:
+                count("insurance", slug, [*clinic_ok, some_offer_meets(treatments, [carrier], max_price, table="")])
+            else:
+                count("insurance", slug, [*clinic_ok, "offers_ok_but_insurance", has("search_carriers", carrier, "")])
         for price in self.price_steps:
-            extra = [] if self.together else ["offers_ok_but_price"]
-            count("max_price", str(price), [*clinic_ok, *extra, "lowest_price <= %s"], [price])
+            if self.together:
+                count("max_price", str(price), [*clinic_ok, some_offer_meets(treatments, carriers, price, table="")])
+            else:
+                lowest = ("search_lowest_session_price <= %s", [price])
+                count("max_price", str(price), [*clinic_ok, "offers_ok_but_price", lowest])
 
         rows_sql, rows_params = self.rows().query.sql_with_params()
-        sql = f"WITH reach AS MATERIALIZED ({rows_sql}) SELECT {', '.join(selects)} FROM reach"  # noqa: S608 - our own SQL; values are parameters
+        sql = f"WITH reach AS ({rows_sql}) SELECT {', '.join(selects)} FROM reach"  # noqa: S608 - our own SQL; values are parameters
         with connection.cursor() as cursor:
             cursor.execute(sql, [*rows_params, *params])
             numbers = cursor.fetchone()

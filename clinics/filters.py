@@ -12,11 +12,12 @@ from operator import or_
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, IntegerField, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from clinics import search_columns
 from clinics.facets import FLAG_COLUMNS, PAYMENT_COLUMNS, FacetQuery
 from clinics.models import (
     CONFIRMED_RECENTLY,
@@ -52,18 +53,12 @@ SORT_RULES = {
     "name": ("Name", "Sorted by name, A to Z."),
 }
 # Filters on a clinic's treatment offers. With a treatment chosen, one offer must meet them all:
-# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV. The treatments and
-# carriers are matched by id (see `ids`), so the database never joins their tables to filter.
-OFFER_FILTERS = {
-    "treatment": "treatment_type__in",
-    "insurance": "carriers__in",
-    "max_price": "price_min__lte",
-}
-# Filters whose options are many-to-many rows of the clinic, matched by id in the through table.
-MANY_TO_MANY = {
-    "condition": (Clinic.conditions.through, "condition"),
-    "language": (Clinic.languages.through, "language"),
-}
+# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV. Like the
+# conditions and languages, they are checked on the search columns of the clinic's own row
+# (clinics/search_columns.py), by id: `ids` maps each option's slug or code to it.
+OFFER_FILTERS = ["treatment", "insurance", "max_price"]
+# Filters whose options the clinic has many of, and the search column that holds their ids.
+MANY_TO_MANY = {"condition": "search_conditions", "language": "search_languages"}
 # Filters decided by the clinic's own columns or one small subquery.
 FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"]
 
@@ -252,35 +247,35 @@ class ClinicFilter(django_filters.FilterSet):
         data = self.data_used
         return [name for name in [*OFFER_FILTERS, *MANY_TO_MANY, *FLAGS] if data.get(name)]
 
-    def offer_lookups(self, left_out: frozenset[str] = frozenset()) -> dict[str, dict]:
-        """The offer filters in use as ClinicTreatment lookups, keyed by filter name."""
-        data = self.data_used
-        used = [name for name in OFFER_FILTERS if data.get(name) and name not in left_out]
-        lookups = {
-            name: {OFFER_FILTERS[name]: data[name] if name == "max_price" else self.ids_of(name, data[name])}
-            for name in used
-        }
-        if "max_price" in lookups:
-            # A price per month or per prescription is not a price per session.
-            lookups["max_price"]["price_unit"] = ClinicTreatment.PriceUnit.SESSION
-        return lookups
+    def offer_sql(self, left_out: frozenset[str] = frozenset(), table: str = search_columns.CLINIC) -> list:
+        """The offer filters in use, except those left out, as SQL on the search columns.
 
-    def matching_offers(self, left_out: frozenset[str] = frozenset()) -> list[QuerySet]:
-        """Offer sets a clinic must each have one of: one set when a treatment is chosen, else one per filter."""
-        lookups = self.offer_lookups(left_out)
-        if not lookups:
+        With a treatment chosen, one condition: one offer meets them all (with the treatment itself
+        left out, an offer of any treatment). Without, one condition per filter, each met by any offer.
+        """
+        data = self.data_used
+        used = {name for name in OFFER_FILTERS if data.get(name) and name not in left_out}
+        if not used:
             return []
-        if self.data_used.get("treatment"):
-            merged = {key: value for lookup in lookups.values() for key, value in lookup.items()}
-            return [ClinicTreatment.objects.filter(**merged)]
-        return [ClinicTreatment.objects.filter(**lookup) for lookup in lookups.values()]
+        carriers = self.ids_of("insurance", data["insurance"]) if "insurance" in used else []
+        max_price = data["max_price"] if "max_price" in used else None
+        if data.get("treatment"):
+            chosen = "treatment" in used
+            treatments = self.ids_of("treatment", data["treatment"]) if chosen else list(self.ids["treatment"].values())
+            return [search_columns.some_offer_meets(treatments, carriers, max_price, table)]
+        conditions = []
+        if carriers:
+            conditions.append(search_columns.has_any("search_carriers", carriers, table))
+        if max_price is not None:
+            conditions.append((f"{table}search_lowest_session_price <= %s", [max_price]))
+        return conditions
 
     def offer_conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
-        return [Q(Exists(offers.filter(clinic=OuterRef("pk")))) for offers in self.matching_offers(left_out)]
+        return [search_columns.condition(sql) for sql in self.offer_sql(left_out)]
 
     def mark_matching_offers(self, clinics) -> None:
         """Flag each offer (prefetched) that met the offer filters, so a card can say which one did."""
-        if not self.offer_lookups():
+        if not any(self.data_used.get(name) for name in OFFER_FILTERS):
             return
         for clinic in clinics:
             for offer in clinic.clinic_treatments.all():
@@ -299,14 +294,9 @@ class ClinicFilter(django_filters.FilterSet):
 
     def condition_for(self, name: str, value) -> Q:
         if name in MANY_TO_MANY:
-            through, column = MANY_TO_MANY[name]
-            ids = self.ids_of(name, value)
-            return Q(Exists(through.objects.filter(clinic=OuterRef("pk"), **{f"{column}__in": ids})))
+            return search_columns.condition(search_columns.has_any(MANY_TO_MANY[name], self.ids_of(name, value)))
         if name == "spravato_insurance":
-            offers = ClinicTreatment.objects.filter(
-                clinic=OuterRef("pk"), treatment_type=self.spravato_id, bills_insurance=True
-            )
-            return Q(Exists(offers))
+            return search_columns.condition(search_columns.has("search_billed", self.spravato_id))
         if name == "payment":
             return reduce(or_, (Q(**{PAYMENT_COLUMNS[option]: True}) for option in value))
         if name == "verified":
@@ -323,13 +313,6 @@ class ClinicFilter(django_filters.FilterSet):
     def verified_since(self):
         """Every decision fact confirmed since then counts as "confirmed in the last 6 months"."""
         return timezone.now() - CONFIRMED_RECENTLY
-
-    def _offers_of_chosen_treatments(self) -> QuerySet:
-        """Per-session offers of the chosen treatments, or of any treatment when none is chosen."""
-        offers = ClinicTreatment.objects.filter(price_unit=ClinicTreatment.PriceUnit.SESSION)
-        if treatments := self.data_used.get("treatment"):
-            offers = offers.filter(treatment_type__in=self.ids_of("treatment", treatments))
-        return offers
 
     # --- sorting ----------------------------------------------------------------------------
 
@@ -362,9 +345,10 @@ class ClinicFilter(django_filters.FilterSet):
         if sort == "relevance":
             return queryset.order_by("-rank", "name", "pk")
         if sort == "price":
-            offers = self._offers_of_chosen_treatments().filter(clinic=OuterRef("pk"))
-            lowest = Subquery(offers.order_by("price_min").values("price_min")[:1])
-            return queryset.annotate(lowest_price=lowest).order_by(F("lowest_price").asc(nulls_last=True), "name", "pk")
+            treatments = self.data_used.get("treatment")
+            lowest = search_columns.lowest_session_price(self.ids_of("treatment", treatments) if treatments else None)
+            queryset = queryset.annotate(lowest_price=search_columns.expression(lowest, IntegerField()))
+            return queryset.order_by(F("lowest_price").asc(nulls_last=True), "name", "pk")
         if sort == "verified":
             return queryset.order_by(F("facts_confirmed_at").desc(nulls_last=True), "name", "pk")
         return queryset.order_by("name", "pk")

@@ -340,25 +340,8 @@ class Clinic(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["state", "city"], name="clinic_state_city"),
-            # Searches near a place read only these columns of the clinics in the bounding box,
-            # so the index answers them without visiting the wide table rows.
-            models.Index(
-                fields=["latitude", "longitude"],
-                include=[
-                    "id",
-                    "accepting_new_patients",
-                    "offers_telehealth",
-                    "offers_integration_therapy",
-                    "offers_financing",
-                    "offers_sliding_scale",
-                    "offers_superbill",
-                    "facts_confirmed_at",
-                    "spravato_rems_certified",
-                    "session_monitored_by",
-                ],
-                condition=Q(status="published"),
-                name="clinic_published_coordinates",
-            ),
+            # Searches near a place read the covering index clinic_published_reach, made in migration
+            # 0022 with the search columns the database keeps (see clinics/search_columns.py).
             models.Index(fields=["status", "name"], name="clinic_status_name"),
             models.Index(fields=["facts_confirmed_at"], name="clinic_facts_confirmed"),
             GinIndex(fields=["search_vector"], name="clinic_search_vector"),

@@ -39,15 +39,21 @@ class CappedPaginator(Paginator):
 def results_page(request: HttpRequest, results: QuerySet, count: int | None = None) -> Page:
     """The requested page of results with their card details; 404 for a page that does not exist.
 
-    Give the `count` of results when it is already known, and the paginator does not count again.
+    The page is found by the clinics' ids alone, which the search's covering index holds, and
+    only its clinics are then read whole. Give the `count` of results when it is already known,
+    and the paginator does not count again.
     """
-    paginator = CappedPaginator(results.for_cards(), CLINICS_PER_PAGE)
+    paginator = CappedPaginator(results.values_list("pk", flat=True), CLINICS_PER_PAGE)
     if count is not None:
         paginator.count = count
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of clinics.") from None
+    ids = list(page.object_list)
+    cards = {clinic.pk: clinic for clinic in results.filter(pk__in=ids).for_cards()} if ids else {}
+    page.object_list = [cards[pk] for pk in ids]
+    return page
 
 
 # The query parameters the search page reads; any other makes it render for that request alone.
