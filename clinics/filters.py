@@ -35,7 +35,9 @@ from directory.caching import cached
 STATE_CHOICES = sorted(US_STATES.items(), key=lambda item: item[1])
 RADIUS_CHOICES = [(10, "10 miles"), (25, "25 miles"), (50, "50 miles"), (100, "100 miles")]
 DEFAULT_RADIUS = 25
-NEAREST_WITHIN_MILES = 500  # how far a search that finds nothing near a place looks for the nearest clinics
+# How far a search that finds nothing near a place looks for the nearest clinics: each distance
+# in turn, stopping at the first that holds enough (the nearest within it are the nearest of all).
+NEAREST_WITHIN_MILES = (100, 250, 500)
 MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
 PAYMENT_LABELS = {
     "financing": "Financing or payment plan",
@@ -61,6 +63,16 @@ OFFER_FILTERS = ["treatment", "insurance", "max_price"]
 MANY_TO_MANY = {"condition": "search_conditions", "language": "search_languages"}
 # Filters decided by the clinic's own columns or one small subquery.
 FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"]
+
+
+def cards(clinics: QuerySet, ids: list[int]) -> list[Clinic]:
+    """The clinics with these ids, with their card details, in the order of `ids`.
+
+    A list of results is found first by ids alone, which the search's covering index holds, so
+    that only the clinics shown are read whole.
+    """
+    found = {clinic.pk: clinic for clinic in clinics.filter(pk__in=ids).for_cards()} if ids else {}
+    return [found[pk] for pk in ids]
 
 
 def _reference() -> dict[str, list[tuple[str, str, int]]]:
@@ -218,23 +230,27 @@ class ClinicFilter(django_filters.FilterSet):
     def nearest_beyond_reach(self, limit: int = 3) -> list[Clinic]:
         """For a place with nothing in reach: the nearest clinics that meet the filters, up to 500 miles away."""
         location = self.location
-        return list(
-            self.queryset.filter(bounding_box(location, NEAREST_WITHIN_MILES), *self.conditions())
-            .annotate(distance_miles=distance_in_miles(location))
-            .filter(distance_miles__lte=NEAREST_WITHIN_MILES)
-            .order_by("distance_miles", "pk")
-            .for_cards()[:limit]
-        )
+        for miles in NEAREST_WITHIN_MILES:
+            nearest = (
+                self.queryset.filter(bounding_box(location, miles), *self.conditions())
+                .annotate(distance_miles=distance_in_miles(location))
+                .filter(distance_miles__lte=miles)
+                .order_by("distance_miles", "pk")
+            )
+            ids = list(nearest.values_list("pk", flat=True)[:limit])
+            if len(ids) == limit:
+                break
+        return cards(nearest, ids)
 
     def telehealth_in_state(self, limit: int = 3) -> list[Clinic]:
         """Clinics in the place's state with a telehealth or at-home option, nearest first."""
         location = self.location
-        return list(
+        telehealth = (
             self.queryset.filter(state=location.state, offers_telehealth=True)
             .annotate(distance_miles=distance_in_miles(location))
             .order_by("distance_miles", "pk")
-            .for_cards()[:limit]
         )
+        return cards(telehealth, list(telehealth.values_list("pk", flat=True)[:limit]))
 
     def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         """The conditions of the filters in use, except those left out (to count their options)."""

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from clinics import keywords
-from clinics.filters import ClinicFilter, ClinicSearchForm
+from clinics.filters import ClinicFilter, ClinicSearchForm, cards
 from clinics.models import Clinic
 from clinics.views import compare
 from directory.caching import CSRF_SLOT, cached, page_for_everyone, reading_only, url_key
@@ -39,8 +39,7 @@ class CappedPaginator(Paginator):
 def results_page(request: HttpRequest, results: QuerySet, count: int | None = None) -> Page:
     """The requested page of results with their card details; 404 for a page that does not exist.
 
-    The page is found by the clinics' ids alone, which the search's covering index holds, and
-    only its clinics are then read whole. Give the `count` of results when it is already known,
+    The page is found by ids first (see `cards`). Give the `count` of results when it is already known,
     and the paginator does not count again.
     """
     paginator = CappedPaginator(results.values_list("pk", flat=True), CLINICS_PER_PAGE)
@@ -50,9 +49,7 @@ def results_page(request: HttpRequest, results: QuerySet, count: int | None = No
         page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of clinics.") from None
-    ids = list(page.object_list)
-    cards = {clinic.pk: clinic for clinic in results.filter(pk__in=ids).for_cards()} if ids else {}
-    page.object_list = [cards[pk] for pk in ids]
+    page.object_list = cards(results, list(page.object_list))
     return page
 
 
