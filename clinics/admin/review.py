@@ -1,20 +1,20 @@
+"""The editors' review work in one place: moderated changes and claims, the verification queue,
+possible duplicates from imports, visitors' reports, and the freshness reminders sent.
+"""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from clinics import services
 from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
-from clinics.forms import FactConfirmForm, ImportForm, OfferAdminForm, ReviewReasonForm
+from clinics.forms import FactConfirmForm, ReviewReasonForm
 from clinics.freshness import facts_confirm
-from clinics.importing import import_clinics
-from clinics.inquiries import inquiries_release
 from clinics.models import (
     CLINIC_FACT_GROUPS,
     FACT_GROUPS,
@@ -22,227 +22,12 @@ from clinics.models import (
     Claim,
     Clinic,
     ClinicPhoto,
-    ClinicTreatment,
-    Condition,
     ConfirmedBy,
     FreshnessReminder,
-    ImportBatch,
-    Inquiry,
-    InsuranceCarrier,
-    Invitation,
-    Language,
     ListingReport,
     ListingToCheck,
-    Membership,
-    Place,
     PossibleDuplicate,
-    TreatmentType,
 )
-from clinics.spreadsheets import ImportFileError, export_rows, write_csv
-
-
-@admin.register(TreatmentType)
-class TreatmentTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "course_sessions", "course_schedule", "fda_approved", "usually_insured"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
-    list_display = ["name", "group"]
-    list_filter = ["group"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(InsuranceCarrier)
-class InsuranceCarrierAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
-    list_display = ["zip_code", "city", "state", "latitude", "longitude"]
-    list_filter = ["state"]
-    search_fields = ["=zip_code", "city"]
-    show_full_result_count = False  # tens of thousands of rows; skip the extra COUNT
-
-
-class ClinicTreatmentInline(admin.StackedInline):
-    model = ClinicTreatment
-    form = OfferAdminForm
-    extra = 0
-    autocomplete_fields = ["treatment_type"]
-    fields = [
-        "treatment_type",
-        ("price_min", "price_max", "price_unit", "course_sessions"),
-        "bills_insurance",
-        "carriers",
-        "notes",
-        ("confirmed_at", "confirmed_by", "confirmed_how"),
-    ]
-    readonly_fields = ["confirmed_at", "confirmed_by", "confirmed_how"]
-    filter_horizontal = ["carriers"]
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    raw_id_fields = ["user"]
-
-
-@admin.register(Clinic)
-class ClinicAdmin(SimpleHistoryAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a bare "clinic.example" means https
-    list_display = ["name", "city", "state", "status", "accepting_new_patients", "facts_confirmed_at", "updated_at"]
-    list_filter = [
-        "status",
-        "accepting_new_patients",
-        "offers_telehealth",
-        "offers_integration_therapy",
-        "spravato_rems_certified",
-        "session_monitored_by",
-        "state",
-    ]
-    list_select_related = True
-    search_fields = ["name", "city", "=zip_code", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    confirmation_fields = [
-        f"{group}_confirmed_{part}" for group in ("accepting", "hours", "telehealth") for part in ("at", "by", "how")
-    ]
-    readonly_fields = ["created_at", "updated_at", "facts_confirmed_at", *confirmation_fields]
-    filter_horizontal = ["conditions", "languages"]
-    show_full_result_count = False
-    inlines = [ClinicTreatmentInline, MembershipInline]
-    actions = ["export_csv"]
-    change_list_template = "admin/clinics/clinic/change_list.html"
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "description"]}),
-        ("Address", {"fields": ["street", "city", "state", "zip_code", "latitude", "longitude"]}),
-        ("Contact", {"fields": ["phone", "email", "website", "hours"]}),
-        (
-            "Care",
-            {
-                "fields": [
-                    "medical_director",
-                    "medical_director_credentials",
-                    "first_visit",
-                    "accepting_new_patients",
-                    "offers_telehealth",
-                    "offers_integration_therapy",
-                    "conditions",
-                    "languages",
-                ]
-            },
-        ),
-        (
-            "Payment",
-            {
-                "fields": [
-                    "offers_financing",
-                    "offers_sliding_scale",
-                    "offers_superbill",
-                    "refers_to_clinical_trials",
-                ]
-            },
-        ),
-        ("Safety", {"fields": ["spravato_rems_certified", "session_monitored_by", "observation_minutes"]}),
-        (
-            "Confirmed (record a confirmation from the verification queue)",
-            {
-                "fields": [
-                    ("accepting_confirmed_at", "accepting_confirmed_by", "accepting_confirmed_how"),
-                    ("hours_confirmed_at", "hours_confirmed_by", "hours_confirmed_how"),
-                    ("telehealth_confirmed_at", "telehealth_confirmed_by", "telehealth_confirmed_how"),
-                    "facts_confirmed_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
-        ("Source", {"fields": ["source", "source_name", "source_date", "external_id", "location_precision"]}),
-    ]
-
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="clinics_clinic_import"),
-            path(
-                "import/<int:batch_id>/",
-                self.admin_site.admin_view(self.import_preview_view),
-                name="clinics_clinic_import_preview",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_view(self, request):
-        """Upload a file: it is checked at once, kept as a batch, and shown as a preview before anything is written."""
-        if not request.user.has_perm("clinics.add_importbatch"):
-            raise PermissionDenied
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload, source = form.cleaned_data["file"], form.cleaned_data["source"].strip()
-            data = upload.read()
-            try:
-                import_clinics(data, file_name=upload.name, source=source)
-            except ImportFileError as error:
-                form.add_error("file", f"{error} Nothing was imported.")
-            else:
-                batch = ImportBatch.objects.create(
-                    file_name=upload.name[:255],
-                    source_name=source,
-                    content=data.decode("utf-8-sig"),
-                    uploaded_by=request.user,
-                )
-                return redirect("admin:clinics_clinic_import_preview", batch.pk)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import clinics"}
-        return TemplateResponse(request, "admin/clinics/clinic/import.html", {**context, "form": form})
-
-    def import_preview_view(self, request, batch_id: int):
-        """The dry run's report per row; confirming (a POST) imports the valid rows in one transaction."""
-        if not request.user.has_perm("clinics.add_importbatch"):
-            raise PermissionDenied
-        batch = get_object_or_404(ImportBatch, pk=batch_id)
-        committing = request.method == "POST" and batch.committed_at is None
-        report = import_clinics(
-            batch.content.encode(),
-            file_name=batch.file_name,
-            source=batch.source_name,
-            commit=committing,
-            user=request.user,
-        )
-        if committing:
-            batch.committed_at, batch.summary = timezone.now(), report.summary()
-            batch.save(update_fields=["committed_at", "summary"])
-            self.message_user(request, f"Imported {batch}: {report.summary()}", messages.SUCCESS)
-            return redirect("admin:clinics_clinic_import_preview", batch.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Import {batch}",
-            "batch": batch,
-            "report": report,
-        }
-        return TemplateResponse(request, "admin/clinics/clinic/import_preview.html", context)
-
-    @admin.action(description="Export selected clinics as CSV", permissions=["view"])
-    def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="clinics-{timezone.localdate():%Y-%m-%d}.csv"'
-        write_csv(export_rows(queryset), response)
-        return response
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        Clinic.objects.filter(pk=form.instance.pk).refresh_facts_confirmed_at()  # an offer added here is unconfirmed
 
 
 class NeedsCheckingFilter(admin.SimpleListFilter):
@@ -513,72 +298,6 @@ class ClaimAdmin(ReviewMixin, admin.ModelAdmin):
         services.claim_reject(claim=claim, editor=request.user, reason=reason)
 
 
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "user", "role", "freshness_reminders", "created_at"]
-    list_filter = ["role", "freshness_reminders"]
-    list_select_related = ["clinic", "user"]
-    raw_id_fields = ["clinic", "user"]
-    search_fields = ["clinic__name", "user__email"]
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    """What editors need to help a clinic whose colleague never got the e-mail: who, when, and what became of it.
-
-    Read-only: owners send and revoke invitations from their clinic's page. The token is left out,
-    so the admin never shows a working link.
-    """
-
-    list_display = ["email", "clinic", "invited_by", "sent_at", "accepted_at", "revoked_at"]
-    list_select_related = ["clinic", "invited_by"]
-    search_fields = ["email", "clinic__name"]
-    fields = ["clinic", "email", "invited_by", "created_at", "sent_at", "accepted_at", "revoked_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
-    """Delivery status only: the message itself is for the clinic, not for the directory's staff.
-
-    Inquiries past a clinic's hourly limit are held here; an editor releases them to the clinic
-    or, for a flood of junk, deletes them.
-    """
-
-    list_display = ["pk", "clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
-    list_filter = ["delivery"]
-    list_select_related = ["clinic"]
-    search_fields = ["clinic__name"]
-    fields = ["clinic", "created_at", "delivery", "delivery_attempts", "delivered_at"]
-    readonly_fields = fields
-    show_full_result_count = False
-    actions = ["release"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_review_permission(self, request) -> bool:
-        return request.user.has_perm("clinics.review_inquiry")
-
-    @admin.action(description="Release the selected held inquiries to their clinics", permissions=["review"])
-    def release(self, request, queryset) -> None:
-        count = inquiries_release(inquiries=queryset)
-        self.message_user(
-            request,
-            f"{count} held inquiries released; they go out with the next send_queued_mail run.",
-            messages.SUCCESS,
-        )
-
-
 @admin.register(ListingReport)
 class ListingReportAdmin(admin.ModelAdmin):
     list_display = ["clinic", "part", "short_note", "created_at", "resolved_at"]
@@ -617,22 +336,3 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
     def mark_handled(self, request, queryset):
         count = queryset.update(handled=True)
         self.message_user(request, f"{count} possible duplicate(s) marked handled.", messages.SUCCESS)
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    """Who imported which file when, and what it did; a file not yet confirmed links to its preview."""
-
-    list_display = ["file_name", "source_name", "uploaded_by", "created_at", "committed_at", "summary", "preview_link"]
-    fields = ["file_name", "source_name", "uploaded_by", "created_at", "committed_at", "summary"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False  # files arrive through the Clinics page's "Import clinics"
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description="Preview")
-    def preview_link(self, obj):
-        return format_html('<a href="{}">Rows</a>', reverse("admin:clinics_clinic_import_preview", args=[obj.pk]))
