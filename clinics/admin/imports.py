@@ -13,6 +13,7 @@ from clinics.forms import ImportForm
 from clinics.importing import import_clinics
 from clinics.models import ImportBatch
 from clinics.spreadsheets import ImportFileError, export_rows, write_csv
+from directory.admin import ReadOnlyAdmin
 
 
 class ClinicImportExportMixin:
@@ -91,18 +92,15 @@ class ClinicImportExportMixin:
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    """Who imported which file when, and what it did; a file not yet confirmed links to its preview."""
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Who imported which file when, and what it did; a file not yet confirmed links to its preview.
+
+    Files arrive through the Clinics page's "Import clinics", never by adding a row here.
+    """
 
     list_display = ["file_name", "source_name", "uploaded_by", "created_at", "committed_at", "summary", "preview_link"]
     fields = ["file_name", "source_name", "uploaded_by", "created_at", "committed_at", "summary"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False  # files arrive through the Clinics page's "Import clinics"
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Preview")
     def preview_link(self, obj):

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 
 from clinics.inquiries import inquiries_release
 from clinics.models import Inquiry, Invitation, Membership
+from directory.admin import ReadOnlyAdmin
 
 
 @admin.register(Membership)
@@ -37,7 +38,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
+class InquiryAdmin(ReadOnlyAdmin):
     """Delivery status only: the message itself is for the clinic, not for the directory's staff.
 
     Inquiries past a clinic's hourly limit are held here; an editor releases them to the clinic
@@ -52,12 +53,6 @@ class InquiryAdmin(admin.ModelAdmin):
     readonly_fields = fields
     show_full_result_count = False
     actions = ["release"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("clinics.review_inquiry")

@@ -28,6 +28,7 @@ from clinics.models import (
     ListingToCheck,
     PossibleDuplicate,
 )
+from directory.admin import ReadOnlyAdmin
 
 
 class NeedsCheckingFilter(admin.SimpleListFilter):
@@ -137,18 +138,12 @@ class VerificationQueueAdmin(admin.ModelAdmin):
 
 
 @admin.register(FreshnessReminder)
-class FreshnessReminderAdmin(admin.ModelAdmin):
+class FreshnessReminderAdmin(ReadOnlyAdmin):
     list_display = ["clinic", "sent_at", "used_at"]
     list_select_related = ["clinic"]
     search_fields = ["clinic__name"]
     fields = ["clinic", "sent_at", "used_at", "used_by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ReviewMixin:
