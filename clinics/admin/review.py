@@ -1,5 +1,6 @@
-"""The editors' review work in one place: moderated changes and claims, the verification queue,
-possible duplicates from imports, visitors' reports, and the freshness reminders sent.
+"""The editors' review work in one place: members' changes and claims (approve or reject with a reason),
+the verification queue and the reminders that keep facts fresh, possible duplicates from imports, and
+visitors' reports of wrong listings.
 """
 
 from django.contrib import admin, messages
@@ -29,121 +30,6 @@ from clinics.models import (
     PossibleDuplicate,
 )
 from directory.admin import ReadOnlyAdmin
-
-
-class NeedsCheckingFilter(admin.SimpleListFilter):
-    """The listings with a fact never confirmed or past its limit: what the admin index counts."""
-
-    title = "needs checking"
-    parameter_name = "due"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Needs checking")]
-
-    def queryset(self, request, queryset):
-        return queryset.with_facts_due() if self.value() == "yes" else queryset
-
-
-@admin.register(ListingToCheck)
-class VerificationQueueAdmin(admin.ModelAdmin):
-    """Published listings, stalest fact first; each fact group can be confirmed unchanged in one step.
-
-    Uses the clinic permissions: whoever may change clinics may confirm their facts.
-    """
-
-    list_display = ["name", "city", "state", "stalest_fact", "due_facts", "confirm_link"]
-    list_filter = [NeedsCheckingFilter]
-    list_display_links = None
-    list_per_page = 50
-    ordering = [models.F("facts_confirmed_at").asc(nulls_first=True), "name", "pk"]
-    search_fields = ["name", "city", "=zip_code"]
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return ListingToCheck.objects.published().prefetch_related("clinic_treatments__treatment_type")
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.has_perm("clinics.change_clinic")
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("clinics.change_clinic")
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("clinics.change_clinic")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/confirm/",
-                self.admin_site.admin_view(self.confirm_view),
-                name="clinics_listingtocheck_confirm",
-            ),
-            *super().get_urls(),
-        ]
-
-    @admin.display(description="Stalest fact")
-    def stalest_fact(self, clinic: Clinic) -> str:
-        stalest = clinic.stalest_confirmation
-        when = f"{stalest.at:%b %-d, %Y}" if stalest.at else "never confirmed"
-        return f"{stalest.group.label}: {when}"
-
-    @admin.display(description="Out of date")
-    def due_facts(self, clinic: Clinic) -> str:
-        labels = dict.fromkeys(c.group.label for c in clinic.confirmations() if c.stale)
-        return ", ".join(labels) or "-"
-
-    @admin.display(description="Check")
-    def confirm_link(self, clinic: Clinic):
-        url = reverse("admin:clinics_listingtocheck_confirm", args=[clinic.pk])
-        return format_html('<a href="{}">Check {}</a>', url, clinic.name)
-
-    def confirm_view(self, request, pk: int):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        clinic = get_object_or_404(Clinic.objects.prefetch_related("clinic_treatments__treatment_type"), pk=pk)
-        form = FactConfirmForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            group = form.cleaned_data["group"]
-            facts_confirm(
-                clinic=clinic,
-                groups=[group],
-                by=ConfirmedBy.EDITOR,
-                how=form.cleaned_data["how"],
-                user=request.user,
-                note=form.cleaned_data["note"],
-            )
-            self.message_user(request, f"{FACT_GROUPS[group].label} of {clinic} confirmed unchanged.", messages.SUCCESS)
-            return redirect("admin:clinics_listingtocheck_confirm", pk=clinic.pk)
-        offers = list(clinic.clinic_treatments.all())
-        groups = [{"key": "prices", "label": FACT_GROUPS["prices"].label, "offers": offers}] + [
-            {"key": key, "label": FACT_GROUPS[key].label, "confirmation": clinic.confirmation(key)}
-            for key in CLINIC_FACT_GROUPS
-        ]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Check {clinic}",
-            "clinic": clinic,
-            "groups": groups,
-            "form": form,
-            "history": clinic.history.select_related("history_user")[:10],
-        }
-        return TemplateResponse(request, "admin/clinics/listing_confirm.html", context)
-
-
-@admin.register(FreshnessReminder)
-class FreshnessReminderAdmin(ReadOnlyAdmin):
-    list_display = ["clinic", "sent_at", "used_at"]
-    list_select_related = ["clinic"]
-    search_fields = ["clinic__name"]
-    fields = ["clinic", "sent_at", "used_at", "used_by"]
-    readonly_fields = fields
 
 
 class ReviewMixin:
@@ -293,24 +179,119 @@ class ClaimAdmin(ReviewMixin, admin.ModelAdmin):
         services.claim_reject(claim=claim, editor=request.user, reason=reason)
 
 
-@admin.register(ListingReport)
-class ListingReportAdmin(admin.ModelAdmin):
-    list_display = ["clinic", "part", "short_note", "created_at", "resolved_at"]
-    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "part"]
+class NeedsCheckingFilter(admin.SimpleListFilter):
+    """The listings with a fact never confirmed or past its limit: what the admin index counts."""
+
+    title = "needs checking"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Needs checking")]
+
+    def queryset(self, request, queryset):
+        return queryset.with_facts_due() if self.value() == "yes" else queryset
+
+
+@admin.register(ListingToCheck)
+class VerificationQueueAdmin(admin.ModelAdmin):
+    """Published listings, stalest fact first; each fact group can be confirmed unchanged in one step.
+
+    Uses the clinic permissions: whoever may change clinics may confirm their facts.
+    """
+
+    list_display = ["name", "city", "state", "stalest_fact", "due_facts", "confirm_link"]
+    list_filter = [NeedsCheckingFilter]
+    list_display_links = None
+    list_per_page = 50
+    ordering = [models.F("facts_confirmed_at").asc(nulls_first=True), "name", "pk"]
+    search_fields = ["name", "city", "=zip_code"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return ListingToCheck.objects.published().prefetch_related("clinic_treatments__treatment_type")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm("clinics.change_clinic")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("clinics.change_clinic")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("clinics.change_clinic")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="clinics_listingtocheck_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Stalest fact")
+    def stalest_fact(self, clinic: Clinic) -> str:
+        stalest = clinic.stalest_confirmation
+        when = f"{stalest.at:%b %-d, %Y}" if stalest.at else "never confirmed"
+        return f"{stalest.group.label}: {when}"
+
+    @admin.display(description="Out of date")
+    def due_facts(self, clinic: Clinic) -> str:
+        labels = dict.fromkeys(c.group.label for c in clinic.confirmations() if c.stale)
+        return ", ".join(labels) or "-"
+
+    @admin.display(description="Check")
+    def confirm_link(self, clinic: Clinic):
+        url = reverse("admin:clinics_listingtocheck_confirm", args=[clinic.pk])
+        return format_html('<a href="{}">Check {}</a>', url, clinic.name)
+
+    def confirm_view(self, request, pk: int):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        clinic = get_object_or_404(Clinic.objects.prefetch_related("clinic_treatments__treatment_type"), pk=pk)
+        form = FactConfirmForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            group = form.cleaned_data["group"]
+            facts_confirm(
+                clinic=clinic,
+                groups=[group],
+                by=ConfirmedBy.EDITOR,
+                how=form.cleaned_data["how"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+            self.message_user(request, f"{FACT_GROUPS[group].label} of {clinic} confirmed unchanged.", messages.SUCCESS)
+            return redirect("admin:clinics_listingtocheck_confirm", pk=clinic.pk)
+        offers = list(clinic.clinic_treatments.all())
+        groups = [{"key": "prices", "label": FACT_GROUPS["prices"].label, "offers": offers}] + [
+            {"key": key, "label": FACT_GROUPS[key].label, "confirmation": clinic.confirmation(key)}
+            for key in CLINIC_FACT_GROUPS
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Check {clinic}",
+            "clinic": clinic,
+            "groups": groups,
+            "form": form,
+            "history": clinic.history.select_related("history_user")[:10],
+        }
+        return TemplateResponse(request, "admin/clinics/listing_confirm.html", context)
+
+
+@admin.register(FreshnessReminder)
+class FreshnessReminderAdmin(ReadOnlyAdmin):
+    list_display = ["clinic", "sent_at", "used_at"]
     list_select_related = ["clinic"]
-    search_fields = ["clinic__name", "note"]
-    readonly_fields = ["clinic", "part", "note", "reporter_email", "created_at"]
-    fields = ["clinic", "part", "note", "reporter_email", "created_at", "resolved_at"]
-    actions = ["mark_resolved"]
-
-    @admin.display(description="Note")
-    def short_note(self, report: ListingReport) -> str:
-        return report.note if len(report.note) <= 80 else report.note[:79] + "…"
-
-    @admin.action(description="Mark selected reports as resolved")
-    def mark_resolved(self, request, queryset) -> None:
-        updated = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-        self.message_user(request, f"{updated} reports marked resolved.")
+    search_fields = ["clinic__name"]
+    fields = ["clinic", "sent_at", "used_at", "used_by"]
+    readonly_fields = fields
 
 
 @admin.register(PossibleDuplicate)
@@ -331,3 +312,23 @@ class PossibleDuplicateAdmin(admin.ModelAdmin):
     def mark_handled(self, request, queryset):
         count = queryset.update(handled=True)
         self.message_user(request, f"{count} possible duplicate(s) marked handled.", messages.SUCCESS)
+
+
+@admin.register(ListingReport)
+class ListingReportAdmin(admin.ModelAdmin):
+    list_display = ["clinic", "part", "short_note", "created_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "part"]
+    list_select_related = ["clinic"]
+    search_fields = ["clinic__name", "note"]
+    readonly_fields = ["clinic", "part", "note", "reporter_email", "created_at"]
+    fields = ["clinic", "part", "note", "reporter_email", "created_at", "resolved_at"]
+    actions = ["mark_resolved"]
+
+    @admin.display(description="Note")
+    def short_note(self, report: ListingReport) -> str:
+        return report.note if len(report.note) <= 80 else report.note[:79] + "…"
+
+    @admin.action(description="Mark selected reports as resolved")
+    def mark_resolved(self, request, queryset) -> None:
+        updated = queryset.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+        self.message_user(request, f"{updated} reports marked resolved.")
