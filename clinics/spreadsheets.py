@@ -1,6 +1,6 @@
 """Clinics as spreadsheet rows: the column schema, reading CSV and JSON Lines files, and writing listings out.
 
-The same schema goes both ways (`clinics/importing.py` checks and applies rows), so a file written
+The same schema goes both ways (`clinics/importing/` checks and applies rows), so a file written
 by `export_rows` imports back unchanged. Cells a spreadsheet would run as a formula are written
 with an apostrophe before them.
 """

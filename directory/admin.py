@@ -5,8 +5,18 @@ from django.contrib import admin, messages
 from directory.models import QueuedEmail
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the site writes itself: staff read them and act through the list's actions, never add or edit one."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(QueuedEmail)
-class QueuedEmailAdmin(admin.ModelAdmin):
+class QueuedEmailAdmin(ReadOnlyAdmin):
     """E-mails waiting in the outbox. Bodies stay hidden: they can hold sign-in and reset links."""
 
     list_display = ["subject", "created_at", "status", "attempts", "last_attempt_at"]
@@ -14,12 +24,6 @@ class QueuedEmailAdmin(admin.ModelAdmin):
     fields = ["to", "subject", "created_at", "status", "attempts", "last_attempt_at"]
     readonly_fields = fields
     actions = ["try_again"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description="Try the selected e-mails again at the next send_queued_mail run")
     def try_again(self, request, queryset) -> None:

@@ -106,7 +106,7 @@ SETUP = """
 import json, random
 from django.http import QueryDict
 from clinics.keywords import rewritten
-from clinics.management.commands.seed_demo import NAME_FIRST
+from clinics.management.demo_data import NAME_FIRST
 from clinics.models import Clinic
 from clinics.places import US_STATES
 from guides.models import Guide

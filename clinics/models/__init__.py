@@ -11,24 +11,21 @@ from clinics.models.freshness import (
     FreshnessReminder,
 )
 from clinics.models.imports import ImportBatch, PossibleDuplicate
-from clinics.models.listings import (
-    MONITORED_BY_PHYSICIAN_OR_CRNA,
+from clinics.models.listings import MONITORED_BY_PHYSICIAN_OR_CRNA, Clinic, MonitoredBy
+from clinics.models.offers import ClinicTreatment, offers_with_details
+from clinics.models.pageviews import ClinicPageViews
+from clinics.models.photos import ClinicPhoto
+from clinics.models.photos import _image_path as _image_path  # migration 0005 names clinics.models._image_path
+from clinics.models.queue import ListingToCheck
+from clinics.models.reference import (
     STATE_VALIDATOR,
     ZIP_VALIDATOR,
-    Clinic,
-    ClinicPageViews,
-    ClinicPhoto,
-    ClinicTreatment,
     Condition,
     InsuranceCarrier,
     Language,
-    MonitoredBy,
     Place,
     TreatmentType,
-    offers_with_details,
 )
-from clinics.models.listings import _image_path as _image_path  # migration 0005 names clinics.models._image_path
-from clinics.models.queue import ListingToCheck
 from clinics.models.staff import INVITATION_MAX_AGE, ChangeRequest, Claim, Invitation, Membership
 
 __all__ = [

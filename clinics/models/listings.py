@@ -1,18 +1,15 @@
-"""Clinics, what they offer, their photos and page views, and the reference data that search and guides share."""
+"""Clinics (the listings): their fields, the facts patients decide on, and how lists of them are queried."""
 
 import re
-import uuid
-from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, When
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
@@ -25,120 +22,20 @@ from clinics.models.freshness import (
     ConfirmedBy,
     ConfirmedHow,
 )
+from clinics.models.offers import ClinicTreatment, offers_with_details
+from clinics.models.photos import ClinicPhoto
+from clinics.models.reference import (
+    STATE_VALIDATOR,
+    ZIP_VALIDATOR,
+    Condition,
+    Language,
+    TreatmentType,
+    coordinates_in_range,
+)
 
-STATE_VALIDATOR = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter state code, e.g. TX.")
-ZIP_VALIDATOR = RegexValidator(r"^[0-9]{5}$", "Use a five-digit ZIP code.")
 # Degrees that earn the title "Dr." on this site; a nurse anesthetist (CRNA) or nurse practitioner does not.
 DOCTORAL_DEGREES = {"MD", "DO", "PHD"}
 LEADING_DR = re.compile(r"^\s*dr\.?\s+", re.IGNORECASE)
-
-
-class TreatmentType(models.Model):
-    """A way of giving ketamine, with its usual protocol (reference data)."""
-
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    short_name = models.CharField(max_length=30, help_text="Used on cards and filters, e.g. 'IV'.")
-    how_given = models.TextField()
-    summary = models.TextField(help_text="One or two plain sentences for patients.")
-    course_sessions = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Sessions in a usual first course; empty when there is no fixed course.",
-    )
-    course_schedule = models.CharField(max_length=200)
-    session_minutes_min = models.PositiveSmallIntegerField()
-    session_minutes_max = models.PositiveSmallIntegerField()
-    notes = models.TextField(blank=True)
-    fda_approved = models.BooleanField(default=False)
-    usually_insured = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(session_minutes_min__gt=0) & Q(session_minutes_min__lte=models.F("session_minutes_max")),
-                name="treatmenttype_session_minutes_range",
-                violation_error_message="The shortest session must be a minute or more and no longer than the longest.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Condition(models.Model):
-    """A condition clinics treat with ketamine (reference data)."""
-
-    class Group(models.TextChoices):
-        MENTAL_HEALTH = "mental_health", "Mental health"
-        CHRONIC_PAIN = "chronic_pain", "Chronic pain"
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    group = models.CharField(max_length=20, choices=Group.choices)
-    summary = models.TextField()
-
-    class Meta:
-        ordering = ["group", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class InsuranceCarrier(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Language(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    code = models.CharField(max_length=8, unique=True, help_text="ISO 639-1 code, e.g. 'es'.")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Place(models.Model):
-    """A US ZIP code with its city, state and coordinates; the offline geocoder."""
-
-    zip_code = models.CharField(max_length=5, primary_key=True, validators=[ZIP_VALIDATOR])
-    city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2, validators=[STATE_VALIDATOR])
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-
-    class Meta:
-        ordering = ["zip_code"]
-        indexes = [
-            models.Index(fields=["state", "city"], name="place_state_city"),
-            models.Index(models.functions.Upper("city"), name="place_upper_city"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__range=(-90, 90)),
-                name="place_latitude_range",
-                violation_error_message="Latitude must be between -90 and 90.",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__range=(-180, 180)),
-                name="place_longitude_range",
-                violation_error_message="Longitude must be between -180 and 180.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.zip_code} {self.city}, {self.state}"
 
 
 class ClinicQuerySet(models.QuerySet):
@@ -168,7 +65,6 @@ class ClinicQuerySet(models.QuerySet):
         return self.prefetch_related(offers_with_details(), "conditions").annotate(
             logo_thumbnail=Subquery(logo.values("thumbnail")[:1])
         )
-
 
     def with_facts_due(self, within: timedelta = timedelta(0)) -> "ClinicQuerySet":
         """Clinics with a decision fact never confirmed, or past its limit (or within `within` of it)."""
@@ -287,7 +183,6 @@ class Clinic(models.Model):
     )
     external_id = models.CharField(max_length=100, blank=True, help_text="The listing's id in its imported source.")
 
-
     # Safety facts patients ask about.
     spravato_rems_certified = models.BooleanField(
         "REMS-certified for Spravato",
@@ -357,16 +252,7 @@ class Clinic(models.Model):
                 name="clinic_zip_code",
                 violation_error_message="Give the ZIP code as five digits.",
             ),
-            models.CheckConstraint(
-                condition=Q(latitude__range=(-90, 90)),
-                name="clinic_latitude_range",
-                violation_error_message="Latitude must be between -90 and 90.",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__range=(-180, 180)),
-                name="clinic_longitude_range",
-                violation_error_message="Longitude must be between -180 and 180.",
-            ),
+            *coordinates_in_range("clinic"),
             models.UniqueConstraint(
                 fields=["source_name", "external_id"],
                 condition=~Q(external_id=""),
@@ -465,197 +351,9 @@ class Clinic(models.Model):
         return f"{name}, {credentials}" if credentials else name
 
 
-class ClinicTreatment(models.Model):
-    """A clinic's offer of one treatment type: its price in its own unit, and who pays for it.
-
-    Insurance is a fact of the offer, not of the clinic: a clinic may bill Aetna for Spravato
-    and take only self-pay for IV. The price is what a self-paying patient pays.
-    """
-
-    class PriceUnit(models.TextChoices):
-        SESSION = "session", "per session"
-        MONTH = "month", "per month"
-        PRESCRIPTION = "prescription", "per prescription"
-        COURSE = "course", "per course"
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="clinic_treatments")
-    treatment_type = models.ForeignKey(TreatmentType, on_delete=models.PROTECT, related_name="offers")
-    price_min = models.PositiveIntegerField(help_text="Lowest self-pay price, in dollars, in the price unit.")
-    price_max = models.PositiveIntegerField(help_text="Highest self-pay price, in dollars, in the price unit.")
-    price_unit = models.CharField(max_length=12, choices=PriceUnit.choices, default=PriceUnit.SESSION)
-    course_sessions = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Sessions in this clinic's first course; empty to use the treatment's usual course.",
-    )
-    bills_insurance = models.BooleanField(default=False, help_text="The clinic bills insurance for this treatment.")
-    carriers = models.ManyToManyField(
-        InsuranceCarrier,
-        blank=True,
-        related_name="offers",
-        help_text="Carriers the clinic bills for this treatment; only when it bills insurance for it.",
-    )
-    notes = models.CharField(max_length=300, blank=True)
-    # When its price and insurance were last confirmed, by whom and how (clinics/models/freshness.py).
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.CharField(max_length=10, choices=ConfirmedBy.choices, blank=True)
-    confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
-
-    class Meta:
-        ordering = ["treatment_type__position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "treatment_type"],
-                name="clinictreatment_once_per_clinic",
-                violation_error_message="This treatment is already listed for the clinic.",
-            ),
-            models.CheckConstraint(
-                condition=Q(price_min__gt=0),
-                name="clinictreatment_price_positive",
-                violation_error_message="A price must be more than $0.",
-            ),
-            models.CheckConstraint(
-                condition=Q(price_min__lte=models.F("price_max")),
-                name="clinictreatment_price_range",
-                violation_error_message="The highest price cannot be below the lowest.",
-            ),
-            models.CheckConstraint(
-                condition=Q(course_sessions__isnull=True) | Q(course_sessions__gte=1),
-                name="clinictreatment_course_sessions_positive",
-                violation_error_message="A course has at least one session.",
-            ),
-        ]
-        indexes = [models.Index(fields=["treatment_type", "price_min"], name="clinictreatment_type_price")]
-
-    def __str__(self) -> str:
-        return f"{self.treatment_type} at {self.clinic}"
-
-    @property
-    def confirmation(self) -> Confirmation:
-        return Confirmation(FACT_GROUPS["prices"], self.confirmed_at, self.confirmed_by, self.confirmed_how)
-
-    def set_confirmed(self, *, at, by: str, how: str) -> None:
-        self.confirmed_at, self.confirmed_by, self.confirmed_how = at, by, how
-
-    @property
-    def per_session(self) -> bool:
-        return self.price_unit == self.PriceUnit.SESSION
-
-    @property
-    def sessions_in_course(self) -> int | None:
-        """The clinic's own course length, else the treatment's usual one; None when neither is set."""
-        return self.course_sessions or self.treatment_type.course_sessions
-
-    @property
-    def first_course_estimate(self) -> tuple[int, int, int] | None:
-        """(low, high, sessions) for a first course, only for a per-session price with a known course length."""
-        sessions = self.sessions_in_course
-        if not self.per_session or not sessions:
-            return None
-        return self.price_min * sessions, self.price_max * sessions, sessions
-
-
-def offers_with_details() -> Prefetch:
-    """A clinic's offers with their treatment type and carriers, for cards and pages (two queries)."""
-    return Prefetch(
-        "clinic_treatments",
-        queryset=ClinicTreatment.objects.select_related("treatment_type").prefetch_related("carriers"),
-    )
-
-
-class ClinicPageViews(models.Model):
-    """Page views of a clinic per day: one counter row, not one row per view."""
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="daily_views")
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "day"],
-                name="clinicpageviews_once_a_day",
-                violation_error_message="This clinic already has a count for this day.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.clinic_id} on {self.day}: {self.views}"
-
-    @classmethod
-    def add(cls, views: Mapping[tuple[str, date], int]) -> None:
-        """Add views counted by clinic slug and day, all in one upsert; safe under concurrency.
-
-        Slugs of clinics that no longer exist are left out.
-        """
-        slugs, days, counts = zip(*((slug, day, count) for (slug, day), count in views.items()), strict=True)
-        table = cls._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (clinic_id, day, views) "  # noqa: S608 - fixed SQL, values are parameters
-                "SELECT clinic.id, counted.day, counted.views "
-                "FROM unnest(%s::text[], %s::date[], %s::integer[]) AS counted (slug, day, views) "
-                f"JOIN {Clinic._meta.db_table} AS clinic ON clinic.slug = counted.slug "
-                f"ON CONFLICT (clinic_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views",
-                [list(slugs), list(days), list(counts)],
-            )
-
-
-def _image_path(photo: "ClinicPhoto", filename: str) -> str:
-    """An unguessable name: a photo's file is not public until its change is approved."""
-    return f"clinics/{photo.clinic_id}/{uuid.uuid4().hex}.webp"
-
-
-class ClinicPhotoQuerySet(models.QuerySet):
-    def public(self) -> "ClinicPhotoQuerySet":
-        return self.filter(status=ClinicPhoto.Status.PUBLIC)
-
-
-class ClinicPhoto(models.Model):
-    """A clinic's logo or photo, re-encoded on upload; shown on the public page once approved."""
-
-    MAX_PHOTOS = 8
-
-    class Kind(models.TextChoices):
-        LOGO = "logo", "Logo"
-        PHOTO = "photo", "Photo"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        PUBLIC = "public", "Public"
-        REMOVED = "removed", "Removed"
-
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="photos")
-    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.PHOTO)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    image = models.ImageField(upload_to=_image_path, width_field="width", height_field="height")
-    thumbnail = models.ImageField(upload_to=_image_path)
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ClinicPhotoQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["clinic", "kind", "created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["clinic"],
-                condition=Q(kind="logo", status="public"),
-                name="photo_one_logo",
-                violation_error_message="This clinic already has a logo. Remove it before adding another.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} of {self.clinic_id}"
-
-
-# Every saved version of a listing and its treatments, with who saved it (the approving editor).
+# Every saved version of a listing, with who saved it (the approving editor).
 register(
     Clinic,
     excluded_fields=["search_vector", "updated_at", "facts_confirmed_at"],
     m2m_fields=["conditions", "languages"],
 )
-register(ClinicTreatment, m2m_fields=["carriers"])

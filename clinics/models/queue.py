@@ -4,7 +4,7 @@ from clinics.models.listings import Clinic
 
 
 class ListingToCheck(Clinic):
-    """A listing seen from the verification queue (clinics/admin.py); same table as Clinic."""
+    """A listing seen from the verification queue (clinics/admin/review.py); same table as Clinic."""
 
     class Meta:
         proxy = True

@@ -13,6 +13,13 @@ from django.utils import timezone
 from clinics.models.listings import Clinic
 
 
+def reason_when_rejected(name: str, message: str) -> models.CheckConstraint:
+    """A rejected request (a claim, a change) keeps the reason it was rejected for, which is sent to its sender."""
+    return models.CheckConstraint(
+        condition=~Q(status="rejected") | ~Q(reason=""), name=name, violation_error_message=message
+    )
+
+
 class Membership(models.Model):
     """A user who may propose changes to a clinic's listing."""
 
@@ -154,10 +161,8 @@ class Claim(models.Model):
                 name="claim_one_open",
                 violation_error_message="You already have an open claim for this clinic.",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(reason=""),
-                name="claim_rejection_reason",
-                violation_error_message="Give the reason for rejecting the claim; it is sent to the claimant.",
+            reason_when_rejected(
+                "claim_rejection_reason", "Give the reason for rejecting the claim; it is sent to the claimant."
             ),
         ]
         permissions = [("review_claim", "Can approve or reject claims")]
@@ -224,10 +229,8 @@ class ChangeRequest(models.Model):
                 name="changerequest_one_pending",
                 violation_error_message="You already have changes to this clinic waiting for review.",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(reason=""),
-                name="changerequest_reason",
-                violation_error_message="Give the reason for rejecting the change; it is sent to the clinic.",
+            reason_when_rejected(
+                "changerequest_reason", "Give the reason for rejecting the change; it is sent to the clinic."
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="changerequest_queue")]

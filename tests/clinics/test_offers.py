@@ -8,7 +8,7 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
 from clinics import services
-from clinics.admin import ClinicTreatmentInline
+from clinics.admin.listings import ClinicTreatmentInline
 from clinics.forms import SELF_PAY_WITH_CARRIERS, TreatmentOfferForm
 from clinics.models import ChangeRequest, Clinic, ClinicTreatment, Condition, InsuranceCarrier, TreatmentType
 from tests.factories import bill_insurance, make_clinic
