@@ -1,34 +1,21 @@
-"""Forms for clinic staff: the listing form (editing and new clinics), treatments, claims, invitations."""
+"""Forms for clinic staff: the listing and its treatments (editing and new clinics), claims, invitations,
+reminders. The edit page's signed base and its images are in clinics/staff/edit_forms.py."""
 
-import uuid
 from typing import Any
 
 from django import forms
-from django.core import signing
-from django.utils.dateparse import parse_datetime
 
-from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS, TREATMENT_FIELDS
-from clinics.images import Renditions, process_upload
 from clinics.models import (
-    FACT_GROUPS,
     Claim,
     Clinic,
-    ClinicPhoto,
     ClinicTreatment,
     Condition,
-    ConfirmedHow,
-    Inquiry,
     InsuranceCarrier,
     Language,
-    ListingReport,
     Place,
     TreatmentType,
 )
-from clinics.spreadsheets import MAX_IMPORT_BYTES
-from directory.images import MAX_UPLOAD_BYTES
-
-BASE_SALT = "clinics.edit-base"
-BASE_MAX_AGE = 60 * 60 * 24  # an edit form left open for more than a day starts again
+from clinics.staff.changes import RELATED_FIELDS, SCALAR_FIELDS
 
 
 class ListingForm(forms.ModelForm):
@@ -97,7 +84,7 @@ class ListingForm(forms.ModelForm):
         super()._post_clean()
 
     def proposal(self) -> dict[str, Any]:
-        """The cleaned values as a snapshot (see clinics.changes); call after is_valid()."""
+        """The cleaned values as a snapshot (see clinics.staff.changes); call after is_valid()."""
         values = {name: self.cleaned_data[name] for name in SCALAR_FIELDS}
         values["latitude"], values["longitude"] = self.place.latitude, self.place.longitude
         for name in RELATED_FIELDS:
@@ -107,97 +94,6 @@ class ListingForm(forms.ModelForm):
 
 def listing_initial(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in snapshot.items() if name in SCALAR_FIELDS or name in RELATED_FIELDS}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None) -> list:
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
-
-
-class PhotoChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, photo: ClinicPhoto) -> str:
-        return f"Keep photo #{photo.pk}"
-
-
-class PhotosForm(forms.Form):
-    """The logo and up to eight photos: uploads are checked and re-encoded here, published on approval."""
-
-    # The largest edit: a new logo and eight photos at the size limit, with the rest of the form.
-    MAX_REQUEST_BYTES = (1 + ClinicPhoto.MAX_PHOTOS) * MAX_UPLOAD_BYTES + 1024 * 1024
-
-    logo = forms.FileField(
-        required=False, label="New logo", help_text="JPEG, PNG or WebP, up to 10 MB.", widget=forms.FileInput
-    )
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
-    keep_photos = PhotoChoiceField(
-        ClinicPhoto.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Current photos"
-    )
-    new_photos = MultipleFileField(
-        required=False,
-        label="Add photos",
-        help_text=f"Up to {ClinicPhoto.MAX_PHOTOS} photos in all; JPEG, PNG or WebP, up to 10 MB each.",
-    )
-
-    def __init__(self, *args, clinic: Clinic, snapshot: dict[str, Any], **kwargs):
-        super().__init__(*args, initial={"keep_photos": snapshot.get("photos", [])}, **kwargs)
-        self.snapshot = snapshot
-        self.fields["keep_photos"].queryset = ClinicPhoto.objects.filter(
-            clinic=clinic, pk__in=snapshot.get("photos", [])
-        )
-        self.current_logo = ClinicPhoto.objects.filter(clinic=clinic, pk=snapshot.get("logo")).first()
-
-    def clean_logo(self) -> Renditions | None:
-        upload = self.cleaned_data.get("logo")
-        return self._process("logo", upload) if upload else None
-
-    def clean_new_photos(self) -> list[Renditions]:
-        uploads = self.cleaned_data.get("new_photos") or []
-        # Counted before anything is decoded: each picture can take a second or more to process.
-        if len(self.cleaned_data.get("keep_photos") or []) + len(uploads) > ClinicPhoto.MAX_PHOTOS:
-            raise forms.ValidationError(f"A listing can have at most {ClinicPhoto.MAX_PHOTOS} photos.")
-        processed = (self._process("new_photos", upload) for upload in uploads)
-        return [renditions for renditions in processed if renditions]
-
-    def _process(self, field: str, upload) -> Renditions | None:
-        """Re-encode one upload; one that fails is left out and named in `failed_uploads`.
-
-        A picture that cannot be processed must not cost the member the rest of their change:
-        the view saves everything else and tells them which file failed.
-        """
-        try:
-            return process_upload(upload)
-        except forms.ValidationError as error:
-            self.failed_uploads.append((field, f"{upload.name}: {error.messages[0]}"))
-            return None
-
-    def full_clean(self) -> None:
-        self.failed_uploads: list[tuple[str, str]] = []
-        super().full_clean()
-
-    def refuse_failed_uploads(self) -> None:
-        """Show each failed upload as an error on its field (when there is nothing else to save)."""
-        for field, message in self.failed_uploads:
-            self.add_error(field, message)
-
-    def proposal(self) -> dict[str, Any]:
-        """The kept logo and photos; new uploads are added by the service that saves them."""
-        logo = self.snapshot.get("logo")
-        if self.cleaned_data["remove_logo"] or self.cleaned_data["logo"]:
-            logo = None
-        return {"logo": logo, "photos": sorted(photo.pk for photo in self.cleaned_data["keep_photos"])}
-
-    def uploads(self) -> list[tuple[str, Renditions]]:
-        new = [(ClinicPhoto.Kind.PHOTO, renditions) for renditions in self.cleaned_data["new_photos"]]
-        if self.cleaned_data["logo"]:
-            new.insert(0, (ClinicPhoto.Kind.LOGO, self.cleaned_data["logo"]))
-        return new
 
 
 SELF_PAY_WITH_CARRIERS = (
@@ -247,20 +143,6 @@ class TreatmentOfferForm(forms.Form):
         return cleaned
 
 
-class OfferAdminForm(forms.ModelForm):
-    """The admin's form for one offer: refuses carriers on a self-pay offer, as the staff form does."""
-
-    class Meta:
-        model = ClinicTreatment
-        fields = TREATMENT_FIELDS
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("carriers") and not cleaned.get("bills_insurance"):
-            self.add_error("carriers", SELF_PAY_WITH_CARRIERS)
-        return cleaned
-
-
 class BaseTreatmentFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
@@ -305,32 +187,6 @@ def treatment_formset(data, snapshot: dict[str, Any]) -> BaseTreatmentFormSet:
     return formset
 
 
-class BaseField(forms.CharField):
-    """The listing as the member first saw it, signed so it cannot be forged."""
-
-    widget = forms.HiddenInput
-
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            data = signing.loads(value, salt=BASE_SALT, max_age=BASE_MAX_AGE)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                "This form is out of date. Reload the page to start from the current listing."
-            ) from None
-        return {"snapshot": data["snapshot"], "version": parse_datetime(data["version"])}
-
-
-class EditBaseForm(forms.Form):
-    base = BaseField()
-
-    @staticmethod
-    def sign(clinic: Clinic, snapshot: dict[str, Any]) -> str:
-        return signing.dumps(
-            {"snapshot": snapshot, "version": clinic.updated_at.isoformat()}, salt=BASE_SALT, compress=True
-        )
-
-
 class DuplicateConfirmForm(forms.Form):
     not_a_duplicate = forms.BooleanField(required=False, label="This is a different clinic; submit it anyway")
 
@@ -364,93 +220,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label="Colleague's e-mail address")
 
 
-class ReviewReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Sent to the clinic.")
-
-
-class FactConfirmForm(forms.Form):
-    """An editor's "confirmed unchanged" for one fact group of a listing."""
-
-    group = forms.ChoiceField(
-        choices=[(key, group.label) for key, group in FACT_GROUPS.items()], widget=forms.HiddenInput
-    )
-    how = forms.ChoiceField(
-        label="How",
-        choices=[
-            (ConfirmedHow.PHONE, "Phone call"),
-            (ConfirmedHow.WEBSITE, "Clinic website"),
-            (ConfirmedHow.CLINIC, "Clinic confirmed"),
-        ],
-    )
-    note = forms.CharField(label="Note (optional)", max_length=60, required=False)
-
-
 class ReminderSettingsForm(forms.Form):
     freshness_reminders = forms.BooleanField(
         required=False, label="E-mail me when this listing's prices, hours or availability need confirming"
     )
-
-
-class InquiryForm(forms.ModelForm):
-    """A patient's question; with neither e-mail nor phone, the model's constraint says what to give."""
-
-    consent = forms.BooleanField(
-        required=True,
-        label="I agree that the directory stores this message and sends it, with my contact details, to this clinic.",
-        error_messages={"required": "Please tick the box so we may pass your message to the clinic."},
-    )
-    # Honeypot: hidden from people by CSS and from screen readers; bots that fill every field reveal themselves.
-    company = forms.CharField(required=False, label="Leave this field empty")
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-    class Meta:
-        model = Inquiry
-        fields = ["name", "email", "phone", "message"]
-        labels = {"name": "Your name", "email": "E-mail", "phone": "Phone", "message": "Your message"}
-        help_texts = {
-            "message": f"Up to {Inquiry.MESSAGE_MAX_LENGTH} characters. Please leave out details you would not "
-            "want in an e-mail; the clinic can ask for them privately.",
-        }
-        widgets = {
-            "message": forms.Textarea(attrs={"rows": 5, "maxlength": Inquiry.MESSAGE_MAX_LENGTH}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-        }
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("company"))
-
-
-class ListingReportForm(forms.ModelForm):
-    # Radios with no blank "---------" choice and none chosen for the visitor.
-    part = forms.ChoiceField(choices=ListingReport.Part.choices, widget=forms.RadioSelect, label="What is wrong?")
-
-    class Meta:
-        model = ListingReport
-        fields = ["part", "note", "reporter_email"]
-        labels = {"note": "What should it say?", "reporter_email": "Your e-mail (optional)"}
-        widgets = {
-            "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
-        }
-
-
-class ImportForm(forms.Form):
-    """An editor's spreadsheet upload; the importer itself says what is wrong inside the file."""
-
-    file = forms.FileField(
-        label="CSV or JSON Lines file",
-        help_text="UTF-8 CSV (as Excel's “CSV UTF-8” or Google Sheets save it) or .jsonl, up to 10 MB.",
-    )
-    source = forms.CharField(
-        max_length=100,
-        required=False,
-        help_text="Where the rows come from (e.g. a partner's list), for rows without a source column.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; split it.")
-        return upload

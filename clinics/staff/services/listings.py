@@ -1,36 +1,26 @@
-"""Writes that span several models or send mail: claims, memberships, pending changes, reviews.
+"""A listing's changes: members propose edits and new clinics, editors approve or reject them.
 
-Each function takes keyword-only arguments, validates before saving and runs in one transaction.
-E-mail goes out after the transaction commits its data, through the outbox (directory/outbox.py):
-a message that cannot be sent now is kept and retried by `send_queued_mail`, never raised, so
-nothing a user submitted or was told is lost because the mail server was down.
+Each function takes keyword-only arguments, validates before saving and runs in one transaction;
+the member hears of a decision by e-mail through the outbox (clinics/staff/mail.py).
 """
 
-from datetime import timedelta
-from urllib.parse import urlsplit
+import re
+from difflib import SequenceMatcher
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clinics.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
 from clinics.freshness import clinic_facts_confirmed_by_change, offers_confirmed_by_change
 from clinics.images import Renditions
-from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Invitation, Membership
-from directory.context_processors import SITE_NAME
-from directory.outbox import email_queue
+from clinics.models import ChangeRequest, Clinic, ClinicPhoto, Membership
+from clinics.staff.changes import apply_snapshot, changed_fields, clinic_snapshot, conflicting_fields, new_photo_ids
+from clinics.staff.mail import site_url, staff_mail_send
 
-CLAIMS_PER_DAY = 5
-CLAIM_LINK_MAX_AGE = timedelta(days=3)
-CLAIM_SALT = "clinics.claim-confirm"
+# Words too common in clinic names to tell two clinics apart.
+GENERIC_WORDS = {"ketamine", "clinic", "clinics", "center", "centre", "wellness", "the", "of", "and", "llc", "inc"}
 
 
 class ChangeConflict(Exception):
@@ -41,142 +31,12 @@ class ChangeConflict(Exception):
         self.fields = fields
 
 
-def _mail(*, to: str, template: str, context: dict) -> None:
-    """Queue and send a plain-text e-mail whose first line is the subject."""
-    site = {"SITE_NAME": SITE_NAME, "SITE_URL": settings.SITE_URL}
-    subject, _, body = render_to_string(template, {**site, **context}).partition("\n")
-    email_queue(message=EmailMessage(subject.strip(), body.strip() + "\n", None, [to]))
+class SimilarClinics(Exception):
+    """A new clinic's name looks like a published one's in the same city: the member must say it is another."""
 
-
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def website_domain(clinic: Clinic) -> str:
-    """The host of the clinic's website without a leading www., lower case; '' without a website."""
-    host = (urlsplit(clinic.website).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
-def claim_domain_address(*, clinic: Clinic, user) -> str:
-    """The user's verified e-mail address at the clinic website's domain, or ''."""
-    domain = website_domain(clinic)
-    if not domain:
-        return ""
-    for address in EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk"):
-        if address.email.lower().rpartition("@")[2] == domain:
-            return address.email
-    return ""
-
-
-def claim_start(*, clinic: Clinic, user, note: str) -> Claim:
-    """Claim a listing: granted at once to a verified address at the clinic's domain, or sent to an editor.
-
-    The address was proven when allauth verified it, so a second link to it would prove nothing
-    more. (Claims opened before this was so wait for their e-mailed link: see claim_confirm.)
-    """
-    if Claim.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(days=1)).count() >= CLAIMS_PER_DAY:
-        raise ValidationError("You have made too many claims today. Please try again tomorrow.")
-    if Claim.objects.filter(clinic=clinic, user=user, status__in=Claim.OPEN).exists():
-        raise ValidationError("You already have an open claim for this clinic.")
-    address = claim_domain_address(clinic=clinic, user=user)
-    claim = Claim(clinic=clinic, user=user, note=note, email=address, status=Claim.Status.PENDING)
-    if address:
-        claim.status, claim.decided_at = Claim.Status.APPROVED, timezone.now()
-    claim.full_clean()
-    try:
-        with transaction.atomic():
-            claim.save()
-            if address:
-                _grant_membership(clinic=clinic, user=user)
-    except IntegrityError:  # a double submit raced past the check above
-        raise ValidationError("You already have an open claim for this clinic.") from None
-    return claim
-
-
-def claim_resend(*, claim: Claim) -> None:
-    """E-mail the confirmation link again to the claim's address; the new link works for three days."""
-    if claim.status != Claim.Status.AWAITING_EMAIL:
-        raise ValidationError("This claim is no longer waiting for confirmation.")
-    _claim_link_send(claim)
-
-
-def _claim_link_send(claim: Claim) -> None:
-    token = signing.dumps(claim.pk, salt=CLAIM_SALT)
-    _mail(
-        to=claim.email,
-        template="clinics/owner/email/claim_confirm.txt",
-        context={"claim": claim, "url": _site_url(reverse("owner:claim_confirm", args=[token]))},
-    )
-
-
-def claim_from_token(token: str) -> int | None:
-    try:
-        return signing.loads(token, salt=CLAIM_SALT, max_age=CLAIM_LINK_MAX_AGE)
-    except signing.BadSignature:
-        return None
-
-
-def _grant_membership(*, clinic: Clinic, user) -> Membership:
-    """Make the user a member: owner when the clinic has none yet, otherwise staff."""
-    has_owner = Membership.objects.filter(clinic=clinic, role=Membership.Role.OWNER).exists()
-    membership, _ = Membership.objects.get_or_create(
-        clinic=clinic,
-        user=user,
-        defaults={"role": Membership.Role.STAFF if has_owner else Membership.Role.OWNER},
-    )
-    return membership
-
-
-@transaction.atomic
-def claim_confirm(*, claim: Claim) -> Membership:
-    """The claimant followed the link sent to their address at the clinic's domain."""
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    if claim.status != Claim.Status.AWAITING_EMAIL:
-        raise ValidationError("This claim is no longer waiting for confirmation.")
-    claim.status = Claim.Status.APPROVED
-    claim.decided_at = timezone.now()
-    claim.full_clean()
-    claim.save()
-    return _grant_membership(clinic=claim.clinic, user=claim.user)
-
-
-def claim_approve(*, claim: Claim, editor) -> Membership:
-    with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("clinic", "user").get(pk=claim.pk)
-        if not claim.is_open:
-            raise ValidationError("This claim has already been decided.")
-        claim.status = Claim.Status.APPROVED
-        claim.decided_at = timezone.now()
-        claim.decided_by = editor
-        claim.full_clean()
-        claim.save()
-        membership = _grant_membership(clinic=claim.clinic, user=claim.user)
-    _mail(
-        to=claim.user.email,
-        template="clinics/owner/email/claim_decided.txt",
-        context={"claim": claim, "url": _site_url(reverse("owner:dashboard"))},
-    )
-    return membership
-
-
-def claim_reject(*, claim: Claim, editor, reason: str) -> Claim:
-    with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("clinic", "user").get(pk=claim.pk)
-        if not claim.is_open:
-            raise ValidationError("This claim has already been decided.")
-        claim.status = Claim.Status.REJECTED
-        claim.decided_at = timezone.now()
-        claim.decided_by = editor
-        claim.reason = reason.strip()
-        claim.full_clean()
-        claim.save()
-    _mail(
-        to=claim.user.email,
-        template="clinics/owner/email/claim_decided.txt",
-        context={"claim": claim, "url": _site_url(reverse("owner:dashboard"))},
-    )
-    return claim
+    def __init__(self, clinics: list[Clinic]):
+        super().__init__(f"Similar clinics: {', '.join(clinic.slug for clinic in clinics)}")
+        self.clinics = clinics
 
 
 def change_request_submit(
@@ -248,9 +108,31 @@ def _unique_slug(name: str, city: str, state: str) -> str:
     return slug
 
 
+def _normalised_name(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return " ".join(word for word in words if word not in GENERIC_WORDS)
+
+
+def similar_clinics(*, name: str, city: str, state: str) -> list[Clinic]:
+    """Published clinics in the same city whose names look like this one."""
+    wanted = _normalised_name(name)
+    candidates = Clinic.objects.published().filter(state=state, city__iexact=city).only("name", "slug")[:500]
+    return [
+        clinic for clinic in candidates if SequenceMatcher(None, wanted, _normalised_name(clinic.name)).ratio() >= 0.8
+    ]
+
+
 @transaction.atomic
-def clinic_submit(*, user, proposed: dict) -> ChangeRequest:
-    """A new clinic from a signed-in user: a draft listing they own, waiting for an editor."""
+def clinic_submit(*, user, proposed: dict, not_a_duplicate: bool = False) -> ChangeRequest:
+    """A new clinic from a signed-in user: a draft listing they own, waiting for an editor.
+
+    Raises SimilarClinics when a published clinic in the same city has a name like it, unless
+    the member said it is `not_a_duplicate`.
+    """
+    if not not_a_duplicate:
+        similar = similar_clinics(name=proposed["name"], city=proposed["city"], state=proposed["state"])
+        if similar:
+            raise SimilarClinics(similar)
     clinic = Clinic(
         slug=_unique_slug(proposed["name"], proposed["city"], proposed["state"]),
         status=Clinic.Status.DRAFT,
@@ -343,82 +225,8 @@ def change_request_reject(*, change: ChangeRequest, editor, reason: str) -> Chan
 
 def _notify_decision(change: ChangeRequest) -> None:
     if change.proposed_by and change.proposed_by.email:
-        _mail(
+        staff_mail_send(
             to=change.proposed_by.email,
             template="clinics/owner/email/change_decided.txt",
-            context={"change": change, "url": _site_url(change.get_absolute_url())},
+            context={"change": change, "url": site_url(change.get_absolute_url())},
         )
-
-
-def membership_invite(*, clinic: Clinic, inviter, email: str) -> Invitation:
-    """E-mail a colleague a link that makes them staff of the clinic once they sign in.
-
-    An address that already has an invitation waiting gets the same link again, working for
-    seven days from now, rather than a second invitation.
-    """
-    email = email.strip().lower()
-    with transaction.atomic():
-        Clinic.objects.select_for_update().only("pk").get(pk=clinic.pk)  # one invitation at a time per clinic
-        invitation = clinic.invitations.pending().filter(email=email).first()
-        if invitation is None:
-            invitation = Invitation(clinic=clinic, email=email, invited_by=inviter)
-        invitation.sent_at = timezone.now()
-        invitation.full_clean()
-        invitation.save()
-    _mail(
-        to=email,
-        template="clinics/owner/email/invitation.txt",
-        context={
-            "clinic": clinic,
-            "inviter": inviter,
-            "url": _site_url(reverse("owner:invitation", args=[invitation.token])),
-        },
-    )
-    return invitation
-
-
-@transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> Invitation:
-    """Withdraw an invitation that has not been used, so its link stops working."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at:
-        raise ValidationError(f"{invitation.email} has already accepted this invitation.")
-    if invitation.revoked_at:
-        raise ValidationError(f"The invitation to {invitation.email} was already withdrawn.")
-    invitation.revoked_at = timezone.now()
-    invitation.full_clean()
-    invitation.save()
-    return invitation
-
-
-@transaction.atomic
-def membership_accept(*, invitation: Invitation, user) -> Membership:
-    """Join a clinic as staff; the invitation must still work and be for one of the user's verified addresses."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.closed_reason:
-        raise ValidationError(invitation.closed_reason)
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
-        raise ValidationError("This invitation was sent to an address you have not verified in your account.")
-    membership, _ = Membership.objects.get_or_create(
-        clinic_id=invitation.clinic_id, user=user, defaults={"role": Membership.Role.STAFF}
-    )
-    invitation.accepted_at = timezone.now()
-    invitation.full_clean()
-    invitation.save()
-    return membership
-
-
-@transaction.atomic
-def membership_remove(*, membership: Membership) -> None:
-    """Remove a member; a clinic always keeps at least one owner."""
-    # One change of members at a time per clinic: two owners removing each other at once must not
-    # both see the other still there.
-    Clinic.objects.select_for_update().only("pk").get(pk=membership.clinic_id)
-    if (
-        membership.role == Membership.Role.OWNER
-        and not Membership.objects.filter(clinic=membership.clinic_id, role=Membership.Role.OWNER)
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
-        raise ValidationError("A clinic needs at least one owner.")
-    membership.delete()
