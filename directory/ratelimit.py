@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 def client_ip(request: HttpRequest) -> str:
     """The visitor's address, the one every limit on the site counts by (allauth's too, through
-    clinics.accounts.AccountAdapter).
+    clinics.staff.accounts.AccountAdapter).
 
     Behind TRUSTED_PROXY_COUNT proxies, each appending the address it saw to X-Forwarded-For, it is
     the one the outermost proxy saw; what a visitor wrote further left is ignored. A header shorter

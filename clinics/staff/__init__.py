@@ -11,5 +11,6 @@ mail, its services in `services/<flow>.py`:
 - inbox: patients' inquiries as the clinic sees them (views/inbox.py)
 
 `changes.py` turns a listing into plain JSON snapshots and compares them: the moderation of
-edits (here and in the admin) works on those. `urls.py` maps all of it under the "owner" namespace.
+edits (here and in the admin) works on those. `accounts.py` sends the e-mails of staff accounts
+(django-allauth) through the outbox. `urls.py` maps all of it under the "owner" namespace.
 """
