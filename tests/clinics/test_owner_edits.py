@@ -131,6 +131,13 @@ def test_a_forged_base_is_refused_and_the_members_values_are_kept(owner_client, 
     assert not ChangeRequest.objects.exists()
 
 
+def test_an_empty_post_to_the_edit_page_is_out_of_date_and_changes_nothing(owner_client, clinic):
+    response = owner_client.post(_edit_url(clinic), {})
+    assert response.status_code == 200
+    assert b"out of date" in response.content
+    assert not ChangeRequest.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

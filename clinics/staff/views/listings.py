@@ -24,7 +24,8 @@ def clinic_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if mine:
         messages.info(request, "You already have changes waiting for review. Withdraw them to start again.")
         return redirect(mine)
-    edit = ListingEdit(clinic, request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # an empty POST too: it comes back as out of date
+    edit = ListingEdit(clinic, request.POST if posted else None, request.FILES if posted else None)
     if edit.is_valid():
         try:
             change = services.change_request_submit(
