@@ -1,17 +1,12 @@
-"""Keeping the facts patients decide on fresh: confirming them, and reminding clinic staff to.
+"""Keeping the facts patients decide on fresh: recording who confirmed them, when and how.
 
 Confirmations are recorded per fact group (clinics/models/freshness.py) and kept in the listing's
 history: each one saves the clinic with who did it and a change reason that says what and how.
+The e-mails reminding clinic staff to confirm them are in clinics/staff/services/reminders.py.
 """
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -23,14 +18,8 @@ from clinics.models import (
     ClinicTreatment,
     ConfirmedBy,
     ConfirmedHow,
-    FreshnessReminder,
-    Membership,
 )
-from clinics.models.freshness import REMIND_BEFORE, REMINDER_INTERVAL, REMINDER_LINK_MAX_AGE
-from directory.context_processors import SITE_NAME
-from directory.outbox import email_queue
 
-REMINDER_SALT = "clinics.freshness-reminder"
 # Clinic fields whose change, approved, counts as the clinic confirming that fact group.
 GROUP_OF_FIELD = {"accepting_new_patients": "accepting", "hours": "hours", "offers_telehealth": "telehealth"}
 
@@ -91,87 +80,3 @@ def _offers_changed(change: ChangeRequest) -> list[int]:
     before = {offer["treatment_type"]: offer for offer in (change.base or {}).get("treatments") or []}
     after = {offer["treatment_type"]: offer for offer in change.proposed.get("treatments") or []}
     return [type_id for type_id, offer in after.items() if before.get(type_id) != offer]
-
-
-# --- reminders --------------------------------------------------------------------------------
-
-
-def reminder_link_token(reminder: FreshnessReminder) -> str:
-    return signing.dumps(reminder.pk, salt=REMINDER_SALT)
-
-
-def reminder_from_token(token: str) -> FreshnessReminder:
-    """The reminder a link names, if its signature is good and it is at most 14 days old; else ValidationError."""
-    try:
-        pk = signing.loads(token, salt=REMINDER_SALT, max_age=REMINDER_LINK_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise ValidationError("This link has expired. Sign in to confirm your listing from your dashboard.") from error
-    except signing.BadSignature as error:
-        raise ValidationError("This link is not valid. Please use the link from your e-mail.") from error
-    reminder = FreshnessReminder.objects.select_related("clinic").filter(pk=pk).first()
-    if reminder is None:
-        raise ValidationError("This link is not valid. Please use the link from your e-mail.")
-    return reminder
-
-
-def reminder_confirm(*, reminder: FreshnessReminder, user=None) -> Clinic:
-    """'Nothing has changed': confirms every fact group as the clinic's, once per reminder."""
-    with transaction.atomic():
-        reminder = FreshnessReminder.objects.select_for_update().get(pk=reminder.pk)
-        if reminder.closed_reason:
-            raise ValidationError(reminder.closed_reason)
-        reminder.used_at = timezone.now()
-        reminder.used_by = user if user is not None and user.is_authenticated else None
-        reminder.save(update_fields=["used_at", "used_by"])
-        return facts_confirm(
-            clinic=reminder.clinic,
-            groups=list(FACT_GROUPS),
-            by=ConfirmedBy.CLINIC,
-            how=ConfirmedHow.CLINIC,
-            user=reminder.used_by,
-            note="from the reminder e-mail",
-        )
-
-
-def clinics_to_remind():
-    """Claimed, published clinics with a fact near its limit, not reminded in the last month, with someone to tell."""
-    recently = FreshnessReminder.objects.filter(clinic=OuterRef("pk"), sent_at__gte=timezone.now() - REMINDER_INTERVAL)
-    listening = Membership.objects.filter(clinic=OuterRef("pk"), freshness_reminders=True)
-    return (
-        Clinic.objects.published()
-        .with_facts_due(within=REMIND_BEFORE)
-        .filter(Exists(listening))
-        .exclude(Exists(recently))
-        .prefetch_related("clinic_treatments__treatment_type")
-        .order_by("pk")
-    )
-
-
-def reminder_send(*, clinic: Clinic) -> FreshnessReminder | None:
-    """E-mail the clinic's members who want reminders; at most one reminder a clinic a month."""
-    with transaction.atomic():
-        Clinic.objects.select_for_update().only("pk").get(pk=clinic.pk)  # two runs at once send one reminder
-        if clinic.freshness_reminders.filter(sent_at__gte=timezone.now() - REMINDER_INTERVAL).exists():
-            return None
-        members = list(
-            Membership.objects.filter(clinic=clinic, freshness_reminders=True)
-            .exclude(user__email="")
-            .select_related("user")
-        )
-        if not members:
-            return None
-        reminder = FreshnessReminder.objects.create(clinic=clinic)
-    due = [c for c in clinic.confirmations() if c.due_at is None or c.due_at <= timezone.now() + REMIND_BEFORE]
-    context = {
-        "SITE_NAME": SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
-        "clinic": clinic,
-        "due": due,
-        "confirm_url": settings.SITE_URL + reverse("owner:reminder_confirm", args=[reminder_link_token(reminder)]),
-        "edit_url": settings.SITE_URL + reverse("owner:clinic_edit", args=[clinic.slug]),
-        "settings_url": settings.SITE_URL + reverse("owner:dashboard"),
-    }
-    subject, _, body = render_to_string("clinics/owner/email/freshness_reminder.txt", context).partition("\n")
-    for member in members:  # queued once the reminder is stored, so a failed send is retried, never lost
-        email_queue(message=EmailMessage(subject.strip(), body.strip() + "\n", None, [member.user.email]))
-    return reminder

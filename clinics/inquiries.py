@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinics.models import Clinic, Inquiry
-from directory.outbox import after_response, mail_can_be_sent
+from directory.outbox import after_response, send_once
 
 logger = logging.getLogger(__name__)
 
@@ -58,24 +58,9 @@ def inquiry_create(
 
 
 def inquiry_deliver(*, inquiry: Inquiry) -> bool:
-    """E-mail one inquiry to its clinic; on failure it stays pending for the retry command.
-
-    The row stays locked while it is sent; an inquiry another process is sending (the retry job
-    and a request at the same moment), or has just sent, is skipped, so none goes out twice.
-    """
-    if not mail_can_be_sent():
-        logger.warning("Inquiry %s waits: no mail server is configured", inquiry.pk)
-        return False
-    with transaction.atomic():
-        inquiry = (
-            Inquiry.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("clinic")
-            .filter(pk=inquiry.pk)
-            .first()
-        )
-        if inquiry is None or inquiry.delivery != Inquiry.Delivery.PENDING:
-            return False
-        return _deliver_locked(inquiry)
+    """E-mail one inquiry to its clinic, once; on failure it stays pending for the retry command."""
+    pending = Inquiry.objects.filter(delivery=Inquiry.Delivery.PENDING).select_related("clinic")
+    return send_once(pending, inquiry.pk, _deliver_locked, label="Inquiry")
 
 
 def _deliver_locked(inquiry: Inquiry) -> bool:

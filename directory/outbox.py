@@ -9,11 +9,13 @@ is kept only in the Inquiry row, which is purged after the retention period.
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from directory.models import QueuedEmail
@@ -86,19 +88,23 @@ def _send_if_still_queued(pk: int) -> None:
 
 
 def queued_email_send(*, queued: QueuedEmail) -> bool:
-    """Send one stored message and delete it; on failure count the attempt and keep it.
+    """Send one stored message and delete it; on failure count the attempt and keep it."""
+    pending = QueuedEmail.objects.filter(status=QueuedEmail.Status.PENDING)
+    return send_once(pending, queued.pk, _send_locked, label="Queued e-mail")
 
-    The row stays locked while it is sent; a message another process is sending (the retry job
-    and a request at the same moment), or has just sent, is skipped, so none goes out twice.
+
+def send_once(pending: QuerySet, pk: int, send: Callable[[Any], bool], *, label: str) -> bool:
+    """Lock the row `pk` among `pending` ones and `send` it, so it goes out once however many try.
+
+    The row stays locked while it is sent; one another process is sending (the retry job and a
+    request at the same moment), or has just sent, is skipped. Without a mail server it waits.
     """
     if not mail_can_be_sent():
-        logger.warning("Queued e-mail %s waits: no mail server is configured", queued.pk)
+        logger.warning("%s %s waits: no mail server is configured", label, pk)
         return False
     with transaction.atomic():
-        queued = QueuedEmail.objects.select_for_update(skip_locked=True).filter(pk=queued.pk).first()
-        if queued is None or queued.status != QueuedEmail.Status.PENDING:
-            return False
-        return _send_locked(queued)
+        row = pending.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
+        return send(row) if row is not None else False
 
 
 def _send_locked(queued: QueuedEmail) -> bool:

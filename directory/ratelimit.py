@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 def client_ip(request: HttpRequest) -> str:
     """The visitor's address, the one every limit on the site counts by (allauth's too, through
-    clinics.accounts.AccountAdapter).
+    clinics.staff.accounts.AccountAdapter).
 
     Behind TRUSTED_PROXY_COUNT proxies, each appending the address it saw to X-Forwarded-For, it is
     the one the outermost proxy saw; what a visitor wrote further left is ignored. A header shorter
@@ -44,3 +44,9 @@ def allow(scope: str, key: str, *, limit: int, per_seconds: int) -> bool:
         cache.set(cache_key, 1, timeout=per_seconds)
         count = 1
     return count <= limit
+
+
+def within_limit(scope: str, key: str) -> bool:
+    """Count one attempt for `key` against the limit settings.RATE_LIMITS sets for `scope`; False once over it."""
+    limit, per_seconds = settings.RATE_LIMITS[scope]
+    return allow(scope, key, limit=limit, per_seconds=per_seconds)

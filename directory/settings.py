@@ -194,7 +194,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True  # sign-up and reset answer the same whether or not an account exists
 ACCOUNT_SESSION_REMEMBER = None  # ask ("Remember me")
-ACCOUNT_ADAPTER = "clinics.accounts.AccountAdapter"  # account e-mails go through the outbox
+ACCOUNT_ADAPTER = "clinics.staff.accounts.AccountAdapter"  # account e-mails go through the outbox
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ketamine Clinic Directory] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Two-step sign-in, which members can turn on: an authenticator app, with recovery codes for when

@@ -34,7 +34,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("accounts/", include("allauth.urls")),
-    path("", include("clinics.owner_urls")),
+    path("", include("clinics.staff.urls")),
     path("admin/", admin.site.urls),
     # Uploads, with DEBUG on or off, each only to whom it may be shown (directory/media.py). With
     # object storage (MEDIA_STORAGE) pages link to the storage's own signed URLs instead.

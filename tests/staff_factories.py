@@ -3,9 +3,9 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from clinics.changes import clinic_snapshot
-from clinics.forms import EditBaseForm
 from clinics.models import Clinic, Membership, Place, TreatmentType
+from clinics.staff.changes import clinic_snapshot
+from clinics.staff.edit_forms import EditBaseForm
 from tests.factories import make_user
 
 

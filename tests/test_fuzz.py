@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import from_form
 
-from clinics.changes import RELATED_FIELDS, SCALAR_FIELDS
 from clinics.forms import InquiryForm, ListingReportForm
 from clinics.models import ChangeRequest
+from clinics.staff.changes import RELATED_FIELDS, SCALAR_FIELDS
 from tests.factories import make_clinic, make_guide
 from tests.staff_factories import listing_post_data, make_member, make_place
 

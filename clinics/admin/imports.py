@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from clinics.forms import ImportForm
+from clinics.admin_forms import ImportForm
 from clinics.importing import import_clinics
 from clinics.models import ImportBatch
 from clinics.spreadsheets import ImportFileError, export_rows, write_csv

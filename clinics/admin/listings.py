@@ -5,7 +5,7 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinics.admin.imports import ClinicImportExportMixin
-from clinics.forms import OfferAdminForm
+from clinics.admin_forms import OfferAdminForm
 from clinics.models import (
     Clinic,
     ClinicTreatment,

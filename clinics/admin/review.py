@@ -12,9 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from clinics import services
-from clinics.changes import clinic_snapshot, describe_changes, new_photo_ids
-from clinics.forms import FactConfirmForm, ReviewReasonForm
+from clinics.admin_forms import FactConfirmForm, ReviewReasonForm
 from clinics.freshness import facts_confirm
 from clinics.models import (
     CLINIC_FACT_GROUPS,
@@ -29,6 +27,8 @@ from clinics.models import (
     ListingToCheck,
     PossibleDuplicate,
 )
+from clinics.staff.changes import clinic_snapshot, describe_changes, new_photo_ids
+from clinics.staff.services import claims, listings
 from directory.admin import ReadOnlyAdmin
 
 
@@ -81,7 +81,7 @@ class ReviewMixin:
                     return redirect(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
             except ValidationError as error:
                 self.message_user(request, error.messages[0], messages.ERROR)
-            except services.ChangeConflict as conflict:
+            except listings.ChangeConflict as conflict:
                 self.message_user(
                     request,
                     f"Not approved: the listing changed since this was proposed ({', '.join(conflict.fields)}). "
@@ -136,19 +136,19 @@ class ChangeRequestAdmin(ReviewMixin, admin.ModelAdmin):
         }
 
     def approve(self, request, change: ChangeRequest) -> None:
-        services.change_request_approve(change=change, editor=request.user)
+        listings.change_request_approve(change=change, editor=request.user)
         self.message_user(request, f"Approved {change}: the listing is updated and verified.", messages.SUCCESS)
 
     def reject(self, request, change: ChangeRequest, reason: str) -> None:
-        services.change_request_reject(change=change, editor=request.user, reason=reason)
+        listings.change_request_reject(change=change, editor=request.user, reason=reason)
 
     @admin.action(description="Approve selected pending changes that have no conflicts", permissions=["review"])
     def approve_without_conflicts(self, request, queryset):
         approved, skipped = 0, 0
         for change in queryset.filter(status=ChangeRequest.Status.PENDING).select_related("clinic"):
             try:
-                services.change_request_approve(change=change, editor=request.user)
-            except (services.ChangeConflict, ValidationError):
+                listings.change_request_approve(change=change, editor=request.user)
+            except (listings.ChangeConflict, ValidationError):
                 skipped += 1
             else:
                 approved += 1
@@ -167,16 +167,16 @@ class ClaimAdmin(ReviewMixin, admin.ModelAdmin):
 
     def review_context(self, claim: Claim) -> dict:
         return {
-            "domain": services.website_domain(claim.clinic),
+            "domain": claims.website_domain(claim.clinic),
             "members": claim.clinic.memberships.select_related("user"),
         }
 
     def approve(self, request, claim: Claim) -> None:
-        services.claim_approve(claim=claim, editor=request.user)
+        claims.claim_approve(claim=claim, editor=request.user)
         self.message_user(request, f"Approved {claim}; the claimant now manages the clinic.", messages.SUCCESS)
 
     def reject(self, request, claim: Claim, reason: str) -> None:
-        services.claim_reject(claim=claim, editor=request.user, reason=reason)
+        claims.claim_reject(claim=claim, editor=request.user, reason=reason)
 
 
 class NeedsCheckingFilter(admin.SimpleListFilter):

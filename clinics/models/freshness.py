@@ -80,7 +80,7 @@ REMINDER_INTERVAL = timedelta(days=30)
 class FreshnessReminder(models.Model):
     """An e-mail asking a claimed clinic's staff to confirm their facts.
 
-    Its "nothing has changed" link carries this row's id, signed (clinics/freshness.py), and works once.
+    Its "nothing has changed" link carries this row's id, signed (clinics/staff/services/reminders.py), and works once.
     """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="freshness_reminders")

@@ -183,6 +183,12 @@ class ChangeRequestQuerySet(models.QuerySet):
         """Changes to the clinics the user is a member of."""
         return self.filter(clinic__in=Clinic.objects.editable_by(user))
 
+    def new_listings_sent(self, user, *, name: str, city: str) -> "ChangeRequestQuerySet":
+        """New clinics this user sent with this name in this city (case aside): the same clinic sent twice."""
+        return self.filter(
+            kind=ChangeRequest.Kind.NEW_LISTING, proposed_by=user, clinic__name__iexact=name, clinic__city__iexact=city
+        )
+
 
 class ChangeRequest(models.Model):
     """Proposed listing values from a member, waiting for an editor; the public page keeps the old ones.

@@ -6,8 +6,8 @@ from allauth.account.models import EmailAddress
 from django.db import IntegrityError
 from django.utils import timezone
 
-from clinics import services
 from clinics.models import INVITATION_MAX_AGE, Claim, Clinic, Invitation, Membership
+from clinics.staff.services import claims, members
 from tests.factories import make_clinic
 from tests.staff_factories import make_member, make_verified_user
 
@@ -37,7 +37,7 @@ def _revoke_url(clinic: Clinic, invitation: Invitation) -> str:
 
 @pytest.fixture
 def invitation(clinic, owner) -> Invitation:
-    return services.membership_invite(clinic=clinic, inviter=owner, email="nurse@junipercare.example")
+    return members.membership_invite(clinic=clinic, inviter=owner, email="nurse@junipercare.example")
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in_to_claim(client, clinic):
@@ -97,7 +97,7 @@ def test_a_claim_without_a_domain_address_waits_for_an_editor_who_approves_it(cl
     assert claim.status == Claim.Status.PENDING
     assert claim.note == "Practice manager since 2021."
 
-    services.claim_approve(claim=claim, editor=editor)
+    claims.claim_approve(claim=claim, editor=editor)
     claim.refresh_from_db()
     assert (claim.status, claim.decided_by) == (Claim.Status.APPROVED, editor)
     assert Membership.objects.filter(user=user, clinic=clinic).exists()
@@ -108,7 +108,7 @@ def test_a_rejected_claim_tells_the_claimant_why_and_grants_nothing(client, clin
     user = make_verified_user()
     client.force_login(user)
     client.post(_claim_url(clinic), {"note": "trust me"})
-    services.claim_reject(claim=Claim.objects.get(), editor=editor, reason="The clinic did not know you.")
+    claims.claim_reject(claim=Claim.objects.get(), editor=editor, reason="The clinic did not know you.")
     assert not Membership.objects.filter(user=user).exists()
     assert "The clinic did not know you." in mailoutbox[-1].body
     assert "The clinic did not know you." in client.get("/dashboard/").content.decode()
@@ -121,7 +121,7 @@ def _resend_url(clinic: Clinic) -> str:
 def _waiting_claim(clinic: Clinic, user) -> Claim:
     """A claim opened when a domain address still had to confirm it by an e-mailed link, and that link."""
     claim = Claim.objects.create(clinic=clinic, user=user, status=Claim.Status.AWAITING_EMAIL, email=user.email)
-    services.claim_resend(claim=claim)
+    claims.claim_resend(claim=claim)
     return claim
 
 
@@ -197,21 +197,21 @@ def test_a_user_has_one_open_claim_per_clinic(client, clinic):
 
 def test_the_database_refuses_a_second_open_claim(clinic):
     user = make_verified_user()
-    services.claim_start(clinic=clinic, user=user, note="")
-    with pytest.raises(services.ValidationError):
-        services.claim_start(clinic=clinic, user=user, note="")
+    claims.claim_start(clinic=clinic, user=user, note="")
+    with pytest.raises(claims.ValidationError):
+        claims.claim_start(clinic=clinic, user=user, note="")
 
 
 def test_claims_are_rate_limited_per_user(client, place):
     user = make_verified_user()
     client.force_login(user)
-    clinics = [make_clinic() for _ in range(services.CLAIMS_PER_DAY + 1)]
+    clinics = [make_clinic() for _ in range(claims.CLAIMS_PER_DAY + 1)]
     for clinic in clinics[:-1]:
         client.post(_claim_url(clinic), {"note": ""})
     response = client.post(_claim_url(clinics[-1]), {"note": ""})
     assert response.status_code == 200
     assert b"too many claims today" in response.content
-    assert Claim.objects.filter(user=user).count() == services.CLAIMS_PER_DAY
+    assert Claim.objects.filter(user=user).count() == claims.CLAIMS_PER_DAY
 
 
 def test_a_member_asking_to_claim_their_own_clinic_goes_to_its_page(owner_client, clinic):
@@ -228,8 +228,8 @@ def test_a_draft_clinic_cannot_be_claimed(client, place):
 
 def test_a_second_claimant_becomes_staff_when_the_clinic_has_an_owner(clinic, owner, editor):
     user = make_verified_user()
-    claim = services.claim_start(clinic=clinic, user=user, note="Nurse here.")
-    assert services.claim_approve(claim=claim, editor=editor).role == Membership.Role.STAFF
+    claim = claims.claim_start(clinic=clinic, user=user, note="Nurse here.")
+    assert claims.claim_approve(claim=claim, editor=editor).role == Membership.Role.STAFF
 
 
 def test_an_owner_invites_a_colleague_who_joins_as_staff(owner_client, clinic, mailoutbox):
@@ -363,7 +363,7 @@ def test_an_accepted_invitation_cannot_be_used_again(client, clinic, owner, invi
 
 
 def test_an_accepted_invitation_cannot_be_revoked(owner_client, clinic, invitation):
-    services.membership_accept(invitation=invitation, user=make_verified_user(email="nurse@junipercare.example"))
+    members.membership_accept(invitation=invitation, user=make_verified_user(email="nurse@junipercare.example"))
     response = owner_client.post(_revoke_url(clinic, invitation), follow=True)
     assert b"has already accepted this invitation" in response.content
     invitation.refresh_from_db()
@@ -414,7 +414,7 @@ def test_the_manage_page_query_count_does_not_grow_with_invitations(
     owner_client, clinic, owner, invitations, django_assert_max_num_queries
 ):
     for n in range(invitations):
-        services.membership_invite(clinic=clinic, inviter=owner, email=f"nurse{n}@junipercare.example")
+        members.membership_invite(clinic=clinic, inviter=owner, email=f"nurse{n}@junipercare.example")
     with django_assert_max_num_queries(7):
         response = owner_client.get(f"/manage/clinics/{clinic.slug}/")
     assert response.content.decode().count("invited by owner@junipercare.example") == invitations
@@ -482,8 +482,8 @@ def test_staff_e_mails_are_signed_with_the_site_name_and_link_to_the_site_url(
 ):
     settings.SITE_URL = "https://clinics.example.org"
     _invite(owner_client, clinic)
-    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="Front desk.")
-    services.claim_reject(claim=claim, editor=editor, reason="We could not reach you.")
+    claim = claims.claim_start(clinic=clinic, user=make_verified_user(), note="Front desk.")
+    claims.claim_reject(claim=claim, editor=editor, reason="We could not reach you.")
     _waiting_claim(clinic, make_verified_user(email="nurse@junipercare.example"))
     assert len(mailoutbox) == 3
     for message in mailoutbox:

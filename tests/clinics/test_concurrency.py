@@ -17,9 +17,10 @@ from django.core.mail import EmailMessage
 from django.db import connection
 from django.test import Client
 
-from clinics import inquiries, services
+from clinics import inquiries
 from clinics.images import process_upload
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicPhoto, Inquiry, Membership
+from clinics.staff.services import claims, listings, members
 from directory import outbox
 from directory.outbox import email_queue
 from tests.clinics.test_images import jpeg_with_gps, upload
@@ -78,8 +79,8 @@ def test_two_owners_removing_each_other_at_once_leave_the_clinic_an_owner(clinic
     monkeypatch.setattr(Membership, "delete", delete_once_both_checked)
 
     outcomes = run_together(
-        lambda: services.membership_remove(membership=first),
-        lambda: services.membership_remove(membership=second),
+        lambda: members.membership_remove(membership=first),
+        lambda: members.membership_remove(membership=second),
     )
 
     assert Membership.objects.filter(clinic=clinic, role=Membership.Role.OWNER).count() == 1
@@ -88,14 +89,14 @@ def test_two_owners_removing_each_other_at_once_leave_the_clinic_an_owner(clinic
 
 def test_two_people_submitting_the_same_new_clinic_at_once_each_get_a_draft(clinic, monkeypatch):
     both_chose = threading.Barrier(2, timeout=BARRIER_PATIENCE)
-    unique_slug = services._unique_slug
+    unique_slug = listings._unique_slug
 
     def unique_slug_once_both_chose(*args):
         slug = unique_slug(*args)
         wait_at(both_chose)
         return slug
 
-    monkeypatch.setattr(services, "_unique_slug", unique_slug_once_both_chose)
+    monkeypatch.setattr(listings, "_unique_slug", unique_slug_once_both_chose)
     data = listing_post_data(
         None, name="Prairie Sky Ketamine", street="12 Elm St", city="Austin", state="TX", zip_code="78701"
     )
@@ -124,14 +125,14 @@ def test_a_second_confirmation_of_a_claim_that_just_went_through_is_not_an_error
     clinic.save()
     # A claim opened before domain addresses claimed at once, still waiting for its e-mailed link.
     claim = Claim.objects.create(clinic=clinic, user=user, status=Claim.Status.AWAITING_EMAIL, email=user.email)
-    token = services.signing.dumps(claim.pk, salt=services.CLAIM_SALT)
-    confirm = services.claim_confirm
+    token = claims.signing.dumps(claim.pk, salt=claims.CLAIM_SALT)
+    confirm = claims.claim_confirm
 
     def confirmed_by_the_first_click_meanwhile(*, claim: Claim):
         confirm(claim=claim)  # the first of two POSTs commits while this one waits for the claim's row
         return confirm(claim=claim)
 
-    monkeypatch.setattr(services, "claim_confirm", confirmed_by_the_first_click_meanwhile)
+    monkeypatch.setattr(claims, "claim_confirm", confirmed_by_the_first_click_meanwhile)
     client.raise_request_exception = False
     client.force_login(user)
 
@@ -185,7 +186,7 @@ def test_the_retry_job_never_sends_an_inquiry_a_request_is_still_sending(clinic,
 def test_images_of_a_change_that_is_rolled_back_leave_no_files_behind(clinic, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     owner = make_member(clinic)
-    services.change_request_submit(
+    listings.change_request_submit(
         clinic=clinic,
         user=owner,
         proposed={"name": "Juniper Care"},
@@ -195,7 +196,7 @@ def test_images_of_a_change_that_is_rolled_back_leave_no_files_behind(clinic, se
     renditions = process_upload(upload(jpeg_with_gps()))
 
     with pytest.raises(ValidationError):  # a second pending change by the same member
-        services.change_request_submit(
+        listings.change_request_submit(
             clinic=clinic,
             user=owner,
             proposed={"name": "Juniper Ketamine"},

@@ -4,9 +4,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from clinics import services
-from clinics.changes import clinic_snapshot
 from clinics.models import Clinic, ClinicPageViews, Membership
+from clinics.staff.changes import clinic_snapshot
+from clinics.staff.services import listings
 from tests.factories import make_clinic
 from tests.staff_factories import make_member, make_verified_user
 
@@ -27,7 +27,7 @@ def test_the_dashboard_lists_only_the_members_clinics(owner_client, clinic, othe
 
 def test_the_dashboard_shows_pending_changes_with_their_status(owner_client, clinic, owner):
     snapshot = clinic_snapshot(clinic)
-    services.change_request_submit(
+    listings.change_request_submit(
         clinic=clinic, user=owner, proposed={**snapshot, "phone": "1"}, base=snapshot, base_version=clinic.updated_at
     )
     content = owner_client.get("/dashboard/").content.decode()
@@ -68,7 +68,7 @@ def test_the_dashboard_query_count_does_not_grow_with_clinics(client, place, cli
         clinic = make_clinic()
         Membership.objects.create(clinic=clinic, user=user, role=Membership.Role.STAFF)
         snapshot = clinic_snapshot(clinic)
-        services.change_request_submit(
+        listings.change_request_submit(
             clinic=clinic, user=user, proposed={**snapshot, "hours": "x"}, base=snapshot, base_version=clinic.updated_at
         )
     client.force_login(user)
@@ -84,14 +84,14 @@ def test_the_clinic_page_for_members_has_a_fixed_query_count(
         member = make_member(clinic, role=Membership.Role.STAFF)
         clinic.refresh_from_db()
         snapshot = clinic_snapshot(clinic)
-        change = services.change_request_submit(
+        change = listings.change_request_submit(
             clinic=clinic,
             user=member,
             proposed={**snapshot, "hours": f"Open {member.pk}"},
             base=snapshot,
             base_version=clinic.updated_at,
         )
-        services.change_request_approve(change=change, editor=editor)
+        listings.change_request_approve(change=change, editor=editor)
     client.force_login(member)
     with django_assert_max_num_queries(6):
         assert client.get(f"/manage/clinics/{clinic.slug}/").status_code == 200

@@ -12,7 +12,9 @@ from django.contrib import admin
 from django.db import models
 from django.test import RequestFactory
 
+import clinics.admin_forms
 import clinics.forms
+import clinics.staff.forms
 import guides.forms
 from clinics.models import Clinic
 from tests.factories import make_clinic, make_user
@@ -39,7 +41,7 @@ def _every_model_form() -> list[type[forms.ModelForm]]:
     """
     found = [
         form
-        for module in (clinics.forms, guides.forms)
+        for module in (clinics.forms, clinics.staff.forms, clinics.admin_forms, guides.forms)
         for _, form in inspect.getmembers(module, inspect.isclass)
         if issubclass(form, forms.ModelForm) and form.__module__ == module.__name__
     ]

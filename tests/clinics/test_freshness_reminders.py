@@ -8,8 +8,8 @@ from django.core import signing
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinics.freshness import reminder_link_token
 from clinics.models import Clinic, FreshnessReminder, Membership
+from clinics.staff.services.reminders import reminder_link_token
 from tests.factories import make_clinic
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from clinics import services
-from clinics.changes import clinic_snapshot
 from clinics.images import process_upload
 from clinics.models import ChangeRequest, ClinicPhoto
+from clinics.staff.changes import clinic_snapshot
+from clinics.staff.services import listings
 from tests.staff_factories import listing_post_data
 
 pytestmark = pytest.mark.django_db
@@ -133,17 +133,17 @@ def test_a_member_uploads_photos_that_stay_private_until_approved(owner_client, 
     stored = Image.open(photos.first().image.open())
     assert not stored.getexif()
 
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     assert ClinicPhoto.objects.public().filter(clinic=clinic).count() == 2
 
 
 def test_a_new_logo_replaces_the_old_one_on_approval(owner_client, clinic, owner, editor):
     _edit(owner_client, clinic, {"logo": upload(jpeg_with_gps(), "logo.jpg")})
-    services.change_request_approve(change=ChangeRequest.objects.get(), editor=editor)
+    listings.change_request_approve(change=ChangeRequest.objects.get(), editor=editor)
     first = ClinicPhoto.objects.public().get(kind=ClinicPhoto.Kind.LOGO)
 
     _edit(owner_client, clinic, {"logo": upload(jpeg_with_gps(), "logo2.jpg")})
-    services.change_request_approve(change=ChangeRequest.objects.pending().get(), editor=editor)
+    listings.change_request_approve(change=ChangeRequest.objects.pending().get(), editor=editor)
     second = ClinicPhoto.objects.public().get(kind=ClinicPhoto.Kind.LOGO)
     assert second.pk != first.pk
     first.refresh_from_db()
@@ -152,7 +152,7 @@ def test_a_new_logo_replaces_the_old_one_on_approval(owner_client, clinic, owner
 
 def test_photos_of_a_rejected_change_never_become_public(owner_client, clinic, editor):
     _edit(owner_client, clinic, {"new_photos": [upload(jpeg_with_gps())]})
-    services.change_request_reject(change=ChangeRequest.objects.get(), editor=editor, reason="Blurry.")
+    listings.change_request_reject(change=ChangeRequest.objects.get(), editor=editor, reason="Blurry.")
     assert ClinicPhoto.objects.get().status == ClinicPhoto.Status.REMOVED
 
 
@@ -216,7 +216,9 @@ def test_a_listing_has_at_most_eight_photos(owner_client, clinic):
 
 def test_too_many_photos_are_refused_before_any_is_decoded(owner_client, clinic, monkeypatch):
     decoded = []
-    monkeypatch.setattr("clinics.forms.process_upload", lambda upload: decoded.append(upload) or process_upload(upload))
+    monkeypatch.setattr(
+        "clinics.staff.edit_forms.process_upload", lambda upload: decoded.append(upload) or process_upload(upload)
+    )
 
     response = _edit(owner_client, clinic, {"new_photos": [upload(jpeg_with_gps((40, 30))) for _ in range(20)]})
 
@@ -237,19 +239,19 @@ def test_a_maximal_edit_of_a_logo_and_eight_photos_is_accepted(owner_client, cli
 
 def test_a_member_removes_a_public_photo_by_unticking_it(owner_client, clinic, editor):
     _edit(owner_client, clinic, {"new_photos": [upload(jpeg_with_gps()), upload(jpeg_with_gps())]})
-    services.change_request_approve(change=ChangeRequest.objects.get(), editor=editor)
+    listings.change_request_approve(change=ChangeRequest.objects.get(), editor=editor)
     clinic.refresh_from_db()
     keep = clinic_snapshot(clinic)["photos"][:1]
     data = listing_post_data(clinic)
     data["keep_photos"] = keep
     owner_client.post(f"/manage/clinics/{clinic.slug}/edit/", data)
-    services.change_request_approve(change=ChangeRequest.objects.pending().get(), editor=editor)
+    listings.change_request_approve(change=ChangeRequest.objects.pending().get(), editor=editor)
     assert list(ClinicPhoto.objects.public().values_list("pk", flat=True)) == keep
 
 
 def test_a_member_cannot_keep_another_clinics_photo(owner_client, clinic, other_clinic, colleague, editor):
     snapshot = clinic_snapshot(other_clinic)
-    change = services.change_request_submit(
+    change = listings.change_request_submit(
         clinic=other_clinic,
         user=colleague,
         proposed=snapshot,
@@ -257,7 +259,7 @@ def test_a_member_cannot_keep_another_clinics_photo(owner_client, clinic, other_
         base_version=other_clinic.updated_at,
         uploads=[("photo", process_upload(upload(jpeg_with_gps())))],
     )
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     theirs = ClinicPhoto.objects.get(clinic=other_clinic)
     data = listing_post_data(clinic, name="Renamed")
     data["keep_photos"] = [theirs.pk]

@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from clinics import services
-from clinics.changes import clinic_snapshot
 from clinics.models import ChangeRequest, Claim, Clinic, ClinicTreatment, Condition, Membership, TreatmentType
+from clinics.staff.changes import clinic_snapshot
+from clinics.staff.services import claims, listings
 from tests.factories import confirm_all_facts, make_user
 from tests.staff_factories import make_member, make_verified_user
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def _propose(clinic: Clinic, user, **changes) -> ChangeRequest:
     clinic.refresh_from_db()
     snapshot = clinic_snapshot(clinic)
-    return services.change_request_submit(
+    return listings.change_request_submit(
         clinic=clinic, user=user, proposed={**snapshot, **changes}, base=snapshot, base_version=clinic.updated_at
     )
 
@@ -98,20 +98,20 @@ def test_rejecting_needs_a_reason_keeps_the_listing_and_tells_the_member(editor_
 
 
 def test_a_decided_change_cannot_be_approved_again(editor, change):
-    services.change_request_approve(change=change, editor=editor)
-    with pytest.raises(services.ValidationError):
-        services.change_request_approve(change=change, editor=editor)
-    with pytest.raises(services.ValidationError):
-        services.change_request_reject(change=change, editor=editor, reason="late")
+    listings.change_request_approve(change=change, editor=editor)
+    with pytest.raises(claims.ValidationError):
+        listings.change_request_approve(change=change, editor=editor)
+    with pytest.raises(claims.ValidationError):
+        listings.change_request_reject(change=change, editor=editor, reason="late")
 
 
 def test_two_changes_from_the_same_version_conflict_and_nothing_is_overwritten(editor_client, editor, clinic, owner):
     colleague = make_member(clinic, role=Membership.Role.STAFF)
     first = _propose(clinic, owner, phone="(512) 555-0111")
     second = _propose(clinic, colleague, phone="(512) 555-0222", hours="Mon-Sat 8am-6pm")
-    services.change_request_approve(change=first, editor=editor)
+    listings.change_request_approve(change=first, editor=editor)
 
-    assert services.change_request_conflicts(change=second) == ["phone"]
+    assert listings.change_request_conflicts(change=second) == ["phone"]
     response = editor_client.get(_review_url(second))
     assert b"Conflict" in response.content and b"(512) 555-0111" in response.content
     editor_client.post(_review_url(second), {"decision": "approve"})
@@ -129,16 +129,16 @@ def test_a_change_to_other_fields_after_the_base_is_applied_without_undoing_them
     colleague = make_member(clinic, role=Membership.Role.STAFF)
     first = _propose(clinic, owner, phone="(512) 555-0111")
     second = _propose(clinic, colleague, hours="Mon-Sat 8am-6pm")
-    services.change_request_approve(change=first, editor=editor)
-    services.change_request_approve(change=second, editor=editor)
+    listings.change_request_approve(change=first, editor=editor)
+    listings.change_request_approve(change=second, editor=editor)
     clinic.refresh_from_db()
     assert (clinic.phone, clinic.hours) == ("(512) 555-0111", "Mon-Sat 8am-6pm")
 
 
 def test_history_records_both_changes_with_who_proposed_and_who_approved(client, editor, clinic, owner):
     colleague = make_member(clinic, role=Membership.Role.STAFF, email="nurse@junipercare.example")
-    services.change_request_approve(change=_propose(clinic, owner, phone="(512) 555-0111"), editor=editor)
-    services.change_request_approve(change=_propose(clinic, colleague, hours="Mon-Sat 8am-6pm"), editor=editor)
+    listings.change_request_approve(change=_propose(clinic, owner, phone="(512) 555-0111"), editor=editor)
+    listings.change_request_approve(change=_propose(clinic, colleague, hours="Mon-Sat 8am-6pm"), editor=editor)
 
     records = list(clinic.history.order_by("history_date"))
     assert [record.history_user for record in records[-2:]] == [editor, editor]
@@ -153,7 +153,7 @@ def test_history_records_both_changes_with_who_proposed_and_who_approved(client,
 
 
 def test_editors_see_the_listing_history_in_the_admin(editor_client, editor, clinic, owner):
-    services.change_request_approve(change=_propose(clinic, owner, phone="(512) 555-0111"), editor=editor)
+    listings.change_request_approve(change=_propose(clinic, owner, phone="(512) 555-0111"), editor=editor)
     response = editor_client.get(f"/admin/clinics/clinic/{clinic.pk}/history/")
     assert response.status_code == 200
     assert b"owner@junipercare.example" in response.content
@@ -161,9 +161,9 @@ def test_editors_see_the_listing_history_in_the_admin(editor_client, editor, cli
 
 def test_approving_a_new_listing_publishes_it(editor, place, owner):
     proposal = {**clinic_snapshot(Clinic.objects.get(memberships__user=owner)), "name": "Prairie Sky Ketamine"}
-    change = services.clinic_submit(user=owner, proposed=proposal)
+    change = listings.clinic_submit(user=owner, proposed=proposal)
     assert change.clinic.status == Clinic.Status.DRAFT
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     change.clinic.refresh_from_db()
     assert change.clinic.status == Clinic.Status.PUBLISHED
     assert change.clinic.facts_confirmed_at is not None
@@ -202,7 +202,7 @@ def test_the_bulk_action_approves_only_changes_without_conflicts(editor_client, 
 
 def test_editors_approve_a_claim_in_the_admin(editor_client, clinic):
     claimant = make_verified_user()
-    claim = services.claim_start(clinic=clinic, user=claimant, note="Practice manager.")
+    claim = claims.claim_start(clinic=clinic, user=claimant, note="Practice manager.")
     response = editor_client.get(f"/admin/clinics/claim/{claim.pk}/review/")
     assert b"Practice manager." in response.content
     editor_client.post(f"/admin/clinics/claim/{claim.pk}/review/", {"decision": "approve"})
@@ -210,7 +210,7 @@ def test_editors_approve_a_claim_in_the_admin(editor_client, clinic):
 
 
 def test_editors_reject_a_claim_with_a_reason(editor_client, clinic):
-    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="")
+    claim = claims.claim_start(clinic=clinic, user=make_verified_user(), note="")
     editor_client.post(f"/admin/clinics/claim/{claim.pk}/review/", {"decision": "reject", "reason": "Unknown."})
     claim.refresh_from_db()
     assert (claim.status, claim.reason) == (Claim.Status.REJECTED, "Unknown.")
@@ -237,7 +237,7 @@ def test_staff_without_the_review_permission_cannot_use_the_bulk_approve_action(
 
 
 def test_an_anonymous_visitor_is_sent_to_the_admin_sign_in_from_review_pages(client, change, clinic):
-    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="")
+    claim = claims.claim_start(clinic=clinic, user=make_verified_user(), note="")
     for url in (_review_url(change), f"/admin/clinics/claim/{claim.pk}/review/"):
         response = client.post(url, {"decision": "approve"})
         assert response.status_code == 302
@@ -248,7 +248,7 @@ def test_an_anonymous_visitor_is_sent_to_the_admin_sign_in_from_review_pages(cli
 
 
 def test_a_staff_user_without_the_claim_permission_gets_403_on_claim_review(client, clinic):
-    claim = services.claim_start(clinic=clinic, user=make_verified_user(), note="")
+    claim = claims.claim_start(clinic=clinic, user=make_verified_user(), note="")
     client.force_login(make_user(is_staff=True))
     assert client.post(f"/admin/clinics/claim/{claim.pk}/review/", {"decision": "approve"}).status_code == 403
     claim.refresh_from_db()
@@ -297,7 +297,7 @@ def test_a_member_confirms_the_details_and_an_approval_re_verifies_them(owner_cl
     change = ChangeRequest.objects.get()
     assert response.url == change.get_absolute_url()
     assert change.kind == ChangeRequest.Kind.CONFIRMATION
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     clinic.refresh_from_db()
     assert clinic.facts_confirmed_at is not None
     assert {c.by for c in clinic.confirmations()} == {"clinic"}

@@ -7,10 +7,10 @@ import pytest
 from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
-from clinics import services
 from clinics.admin.listings import ClinicTreatmentInline
-from clinics.forms import SELF_PAY_WITH_CARRIERS, TreatmentOfferForm
 from clinics.models import ChangeRequest, Clinic, ClinicTreatment, Condition, InsuranceCarrier, TreatmentType
+from clinics.staff.forms import SELF_PAY_WITH_CARRIERS, TreatmentOfferForm
+from clinics.staff.services import listings
 from tests.factories import bill_insurance, make_clinic
 from tests.staff_factories import listing_post_data
 
@@ -185,7 +185,7 @@ def test_a_staff_edit_keeps_carriers_per_offer_through_moderation(owner_client, 
     change = ChangeRequest.objects.get()
     offered = {offer["treatment_type"]: offer for offer in change.proposed["treatments"]}
     assert offered[spravato.pk]["carriers"] == [aetna.pk]
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     offer = ClinicTreatment.objects.get(clinic=clinic, treatment_type=spravato)
     assert offer.bills_insurance and list(offer.carriers.values_list("slug", flat=True)) == ["aetna"]
 

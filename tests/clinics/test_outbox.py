@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from clinics import services
 from clinics.models import ChangeRequest, Claim
+from clinics.staff.services import claims, listings
 from directory.models import QueuedEmail
 from directory.outbox import queued_emails_send_pending
 from tests.staff_factories import listing_post_data, make_verified_user
@@ -35,7 +35,7 @@ def change(owner_client, clinic) -> ChangeRequest:
 
 
 def test_a_sent_message_leaves_nothing_in_the_outbox(editor, change, mailoutbox):
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     assert len(mailoutbox) == 1
     assert not QueuedEmail.objects.exists()
 
@@ -45,9 +45,9 @@ def test_a_change_decision_made_while_mail_is_down_reaches_the_member_later(
     settings, mail_down, editor, change, decide
 ):
     if decide == "approve":
-        services.change_request_approve(change=change, editor=editor)
+        listings.change_request_approve(change=change, editor=editor)
     else:
-        services.change_request_reject(change=change, editor=editor, reason="The phone number is wrong.")
+        listings.change_request_reject(change=change, editor=editor, reason="The phone number is wrong.")
     change.refresh_from_db()
     assert change.status != ChangeRequest.Status.PENDING  # the decision stands
     queued = QueuedEmail.objects.get()
@@ -66,11 +66,11 @@ def test_a_claim_decision_made_while_mail_is_down_reaches_the_claimant_later(
     settings, mail_down, clinic, editor, decide
 ):
     user = make_verified_user(email="claimant@example.com")
-    claim = services.claim_start(clinic=clinic, user=user, note="I run it.")
+    claim = claims.claim_start(clinic=clinic, user=user, note="I run it.")
     if decide == "approve":
-        services.claim_approve(claim=claim, editor=editor)
+        claims.claim_approve(claim=claim, editor=editor)
     else:
-        services.claim_reject(claim=claim, editor=editor, reason="We could not confirm you work there.")
+        claims.claim_reject(claim=claim, editor=editor, reason="We could not confirm you work there.")
     assert QueuedEmail.objects.get().to == ["claimant@example.com"]
 
     mail_comes_back(settings)
@@ -83,7 +83,7 @@ def test_a_claim_confirmation_link_sent_while_mail_is_down_still_works_once_it_a
     user = make_verified_user(email="drlee@junipercare.example")
     client.force_login(user)
     claim = Claim.objects.create(clinic=clinic, user=user, status=Claim.Status.AWAITING_EMAIL, email=user.email)
-    services.claim_resend(claim=claim)
+    claims.claim_resend(claim=claim)
     assert QueuedEmail.objects.count() == 1
 
     mail_comes_back(settings)
@@ -107,7 +107,7 @@ def test_a_sign_up_while_mail_is_down_succeeds_and_its_confirmation_arrives_late
 
 def test_the_retry_gives_up_after_the_maximum_attempts_and_keeps_the_message(settings, mail_down, editor, change):
     settings.EMAIL_MAX_DELIVERY_ATTEMPTS = 3
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     assert queued_emails_send_pending() == (0, 1)
     assert queued_emails_send_pending() == (0, 1)
     queued = QueuedEmail.objects.get()
@@ -117,7 +117,7 @@ def test_the_retry_gives_up_after_the_maximum_attempts_and_keeps_the_message(set
 
 def test_an_administrator_can_send_given_up_messages_again(settings, mail_down, admin_client, editor, change):
     settings.EMAIL_MAX_DELIVERY_ATTEMPTS = 1
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     queued = QueuedEmail.objects.get(status=QueuedEmail.Status.FAILED)
     admin_client.post("/admin/directory/queuedemail/", {"action": "try_again", "_selected_action": [queued.pk]})
     mail_comes_back(settings)
@@ -126,7 +126,7 @@ def test_an_administrator_can_send_given_up_messages_again(settings, mail_down, 
 
 
 def test_the_admin_never_shows_a_queued_messages_body(settings, mail_down, admin_client, editor, change):
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     response = admin_client.get(f"/admin/directory/queuedemail/{QueuedEmail.objects.get().pk}/change/")
     assert response.status_code == 200
     assert change.get_absolute_url().encode() not in response.content

@@ -1,8 +1,8 @@
 import pytest
 
-from clinics import services
-from clinics.changes import clinic_snapshot
 from clinics.models import ChangeRequest, Clinic, Membership
+from clinics.staff.changes import clinic_snapshot
+from clinics.staff.services import listings
 from tests.factories import make_clinic
 from tests.staff_factories import listing_post_data, make_editor, make_member
 
@@ -32,7 +32,7 @@ def _member_actions(clinic: Clinic, change: ChangeRequest) -> list[str]:
 @pytest.fixture
 def pending_change(clinic, owner) -> ChangeRequest:
     snapshot = clinic_snapshot(clinic)
-    return services.change_request_submit(
+    return listings.change_request_submit(
         clinic=clinic,
         user=owner,
         proposed={**snapshot, "name": "Juniper Ketamine & Wellness"},
@@ -131,6 +131,13 @@ def test_a_forged_base_is_refused_and_the_members_values_are_kept(owner_client, 
     assert not ChangeRequest.objects.exists()
 
 
+def test_an_empty_post_to_the_edit_page_is_out_of_date_and_changes_nothing(owner_client, clinic):
+    response = owner_client.post(_edit_url(clinic), {})
+    assert response.status_code == 200
+    assert b"out of date" in response.content
+    assert not ChangeRequest.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -162,14 +169,14 @@ def test_a_member_who_started_before_another_change_was_published_is_shown_the_c
     stale_form = listing_post_data(clinic, phone="(512) 555-0199")
     colleague = make_member(clinic, role=Membership.Role.STAFF)
     snapshot = clinic_snapshot(clinic)
-    first = services.change_request_submit(
+    first = listings.change_request_submit(
         clinic=clinic,
         user=colleague,
         proposed={**snapshot, "phone": "(512) 555-0111"},
         base=snapshot,
         base_version=clinic.updated_at,
     )
-    services.change_request_approve(change=first, editor=editor)
+    listings.change_request_approve(change=first, editor=editor)
 
     response = owner_client.post(_edit_url(clinic), stale_form)
     assert response.status_code == 200

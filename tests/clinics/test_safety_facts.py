@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from clinics import services
 from clinics.models import ChangeRequest, Clinic, MonitoredBy
+from clinics.staff.services import listings
 from tests.factories import make_clinic
 from tests.staff_factories import listing_post_data
 
@@ -90,7 +90,7 @@ def test_staff_edit_the_safety_facts_through_moderation(owner_client, editor, cl
     assert "REMS-certified for Spravato" in review
     assert "Who watches patients during a session" in review and "An anesthesiologist" in review
     assert "Usual observation time after a session (minutes)" in review and "90" in review
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     clinic = Clinic.objects.get(pk=clinic.pk)
     assert (clinic.spravato_rems_certified, clinic.session_monitored_by, clinic.observation_minutes) == (
         True,

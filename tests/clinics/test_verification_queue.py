@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clinics import services
-from clinics.changes import clinic_snapshot
 from clinics.models import Clinic, ClinicTreatment, PossibleDuplicate
+from clinics.staff.changes import clinic_snapshot
+from clinics.staff.services import listings
 from tests.factories import make_clinic
 from tests.staff_factories import make_verified_user
 
@@ -131,14 +131,14 @@ def test_approving_an_owner_edit_records_what_it_changed_as_confirmed_by_the_cli
     old = timezone.now() - timedelta(days=200)
     set_dates(clinic, hours_confirmed_at=old, accepting_confirmed_at=old)
     snapshot = clinic_snapshot(clinic)
-    change = services.change_request_submit(
+    change = listings.change_request_submit(
         clinic=clinic,
         user=owner,
         proposed={**snapshot, "hours": "Mon-Sat 8am-6pm"},
         base=snapshot,
         base_version=clinic.updated_at,
     )
-    services.change_request_approve(change=change, editor=editor)
+    listings.change_request_approve(change=change, editor=editor)
     clinic.refresh_from_db()
     assert (clinic.hours_confirmed_by, clinic.hours_confirmed_how) == ("clinic", "clinic")
     assert timezone.now() - clinic.hours_confirmed_at < timedelta(minutes=1)

@@ -10,15 +10,15 @@ pytestmark = pytest.mark.servers
 
 SETUP = """
 import json
-from clinics import services
-from clinics.changes import clinic_snapshot
+from clinics.staff.services import listings
+from clinics.staff.changes import clinic_snapshot
 from tests.factories import make_clinic
 from tests.staff_factories import make_editor, make_member
 clinic = make_clinic(name="Scale Out Clinic", slug="scale-out-clinic")
 owner = make_member(clinic, email="owner@scale-out.example")
 editor = make_editor(username="scale-out-editor", email="editor@scale-out.example")
 snapshot = clinic_snapshot(clinic)
-change = services.change_request_submit(
+change = listings.change_request_submit(
     clinic=clinic, user=owner, proposed={**snapshot, "name": "Scale Out Clinic, Renamed"}, base=snapshot,
     base_version=clinic.updated_at,
 )

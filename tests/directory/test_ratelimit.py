@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import connections
 
-from directory.ratelimit import allow
+from directory.ratelimit import allow, within_limit
 from tests.factories import make_clinic
 from tests.staff_factories import make_verified_user
 
@@ -31,6 +31,17 @@ def test_an_hour_long_window_still_counts_after_five_quiet_minutes(clock):
     assert not allow("test-hourly", "203.0.113.5", limit=5, per_seconds=AN_HOUR)
     clock.shift(50 * 60)
     assert not allow("test-hourly", "203.0.113.5", limit=5, per_seconds=AN_HOUR)
+
+
+@pytest.mark.django_db
+def test_within_limit_counts_by_the_limit_the_settings_give_its_scope(clock, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "test-scope": (2, AN_HOUR)}
+    assert within_limit("test-scope", "203.0.113.9")
+    assert within_limit("test-scope", "203.0.113.9")
+    assert not within_limit("test-scope", "203.0.113.9")
+    assert within_limit("test-scope", "203.0.113.10")  # every key has its own count
+    clock.shift(AN_HOUR)
+    assert within_limit("test-scope", "203.0.113.9")
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from clinics.freshness import clinics_to_remind, reminder_send
+from clinics.staff.services.reminders import clinics_to_remind, reminder_send
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""Writes of the staff side that span several models or send mail, one module per flow."""
