@@ -179,7 +179,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts (django-allauth, no social providers): sign in by e-mail, which must be verified.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's username sign-in for editors
+    # Django's own username check. Nothing signs in through it any more: /admin/login/ sends editors
+    # to the allauth sign-in (directory/urls.py), whose backend below also answers permission checks.
+    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
