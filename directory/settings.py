@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER
     "django_filters",
     "csp",
     "allauth",
@@ -116,6 +117,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through the templates above, so templates/forms/ lays out `{{ form }}`.
+FORM_RENDERER = "directory.forms.FormRenderer"
 
 # Database: any PostgreSQL through DATABASE_URL, or the embedded one in var/pgdata.
 if env_str("DATABASE_URL"):
