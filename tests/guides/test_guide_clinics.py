@@ -78,4 +78,3 @@ def test_near_a_place_the_nearest_fitting_clinics_come_first_and_others_never(cl
 
     shown = [clinic.name for clinic in response.context["related_clinics"]]
     assert shown == ["Spravato in Dallas", "Spravato in Austin"]
-
