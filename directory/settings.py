@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER
     "django_filters",
     "csp",
     "allauth",
@@ -116,6 +117,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through the templates above, so templates/forms/ lays out `{{ form }}`.
+FORM_RENDERER = "directory.forms.FormRenderer"
 
 # Database: any PostgreSQL through DATABASE_URL, or the embedded one in var/pgdata.
 if env_str("DATABASE_URL"):
@@ -179,7 +182,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts (django-allauth, no social providers): sign in by e-mail, which must be verified.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's username sign-in for editors
+    # Django's own username check. Nothing signs in through it any more: /admin/login/ sends editors
+    # to the allauth sign-in (directory/urls.py), whose backend below also answers permission checks.
+    "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"

@@ -48,6 +48,13 @@ class NearForm(PlaceForm):
 
 
 YES, NO, NOT_SURE = "yes", "no", "not-sure"
+YES_NO = [(YES, "Yes"), (NO, "No")]
+YES_NO_NOT_SURE = [*YES_NO, (NOT_SURE, "I'm not sure")]
+
+
+def _question(label: str, choices: list[tuple[str, str]] = YES_NO_NOT_SURE, **options) -> forms.ChoiceField:
+    """A question of the self-check, answered with one radio button."""
+    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, **options)
 
 
 class SpravatoSelfCheckForm(forms.Form):
@@ -57,19 +64,12 @@ class SpravatoSelfCheckForm(forms.Form):
     arrange; neither decides that someone may have the treatment.
     """
 
-    adult = forms.ChoiceField(
-        label="Are you 18 or older?", choices=[(YES, "Yes"), (NO, "No")], widget=forms.RadioSelect
-    )
-    diagnosed = forms.ChoiceField(
-        label="Has a doctor diagnosed you with major depression (major depressive disorder)?",
-        choices=[(YES, "Yes"), (NO, "No"), (NOT_SURE, "I'm not sure")],
-        widget=forms.RadioSelect,
-    )
-    antidepressants_tried = forms.ChoiceField(
-        label="How many antidepressants have you taken at a full dose, for long enough, without enough relief?",
+    adult = _question("Are you 18 or older?", YES_NO)
+    diagnosed = _question("Has a doctor diagnosed you with major depression (major depressive disorder)?")
+    antidepressants_tried = _question(
+        "How many antidepressants have you taken at a full dose, for long enough, without enough relief?",
+        [("0", "None"), ("1", "One"), ("2", "Two or more"), (NOT_SURE, "I'm not sure")],
         help_text="Count each one you took as prescribed, for several weeks or more, in this episode of depression.",
-        choices=[("0", "None"), ("1", "One"), ("2", "Two or more"), (NOT_SURE, "I'm not sure")],
-        widget=forms.RadioSelect,
     )
     contraindications = forms.MultipleChoiceField(
         label="Do any of these apply to you? Tick any that do; leave them all empty if none does.",
@@ -83,16 +83,10 @@ class SpravatoSelfCheckForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    pregnancy = forms.ChoiceField(
-        label="Are you pregnant, planning a pregnancy, or breastfeeding?",
-        choices=[(YES, "Yes"), (NO, "No"), (NOT_SURE, "I'm not sure")],
-        widget=forms.RadioSelect,
-    )
-    ride_home = forms.ChoiceField(
-        label="Could someone drive you home after each session?",
+    pregnancy = _question("Are you pregnant, planning a pregnancy, or breastfeeding?")
+    ride_home = _question(
+        "Could someone drive you home after each session?",
         help_text="After a dose you may not drive until the next day, after a restful sleep.",
-        choices=[(YES, "Yes"), (NO, "No"), (NOT_SURE, "I'm not sure")],
-        widget=forms.RadioSelect,
     )
     where = forms.CharField(
         label="Your ZIP code or city (optional)",

@@ -1,8 +1,8 @@
 """When the facts patients decide on were last confirmed, by whom and how, and the reminders that keep them fresh.
 
 Four groups of facts each carry their own date: prices and insurance (on every treatment offer),
-accepting new patients, hours and telehealth (on the clinic). Each group has a limit after which
-the page marks it as possibly out of date.
+accepting new patients, hours and telehealth (on the clinic). Each group is stale after its own
+time (`FactGroup.stale_after`): the page then marks it "may be out of date" and its staff are reminded.
 """
 
 from dataclasses import dataclass
@@ -30,7 +30,7 @@ class ConfirmedHow(models.TextChoices):
 class FactGroup:
     key: str
     label: str
-    limit: timedelta
+    stale_after: timedelta  # unconfirmed for longer, the fact is marked "may be out of date"
 
 
 # Order matters: the verification queue and the clinic page list the groups in this order.
@@ -41,9 +41,10 @@ FACT_GROUPS = {
     "telehealth": FactGroup("telehealth", "Telehealth", timedelta(days=365)),
 }
 CLINIC_FACT_GROUPS = ["accepting", "hours", "telehealth"]  # stored on the clinic; prices on each offer
-# The search's "confirmed in the last 6 months": every decision fact of the listing that recent.
+# The search filter "confirmed in the last 6 months": every decision fact of the listing confirmed
+# this recently. One window for the whole listing, unlike each group's own `stale_after`.
 CONFIRMED_RECENTLY = timedelta(days=183)
-# Clinic staff are reminded this long before a fact reaches its limit.
+# Clinic staff are reminded this long before a fact becomes stale.
 REMIND_BEFORE = timedelta(days=14)
 
 
@@ -58,11 +59,11 @@ class Confirmation:
 
     @property
     def stale(self) -> bool:
-        return self.at is None or timezone.now() - self.at > self.group.limit
+        return self.at is None or timezone.now() - self.at > self.group.stale_after
 
     @property
     def due_at(self) -> datetime | None:
-        return self.at + self.group.limit if self.at else None
+        return self.at + self.group.stale_after if self.at else None
 
     @property
     def by_label(self) -> str:

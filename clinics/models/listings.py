@@ -71,9 +71,9 @@ class ClinicQuerySet(models.QuerySet):
         now = timezone.now() + within
         due = Q(facts_confirmed_at__isnull=True)
         for group in CLINIC_FACT_GROUPS:
-            due |= Q(**{f"{group}_confirmed_at__lt": now - FACT_GROUPS[group].limit})
+            due |= Q(**{f"{group}_confirmed_at__lt": now - FACT_GROUPS[group].stale_after})
         stale_offers = ClinicTreatment.objects.filter(
-            clinic=OuterRef("pk"), confirmed_at__lt=now - FACT_GROUPS["prices"].limit
+            clinic=OuterRef("pk"), confirmed_at__lt=now - FACT_GROUPS["prices"].stale_after
         )
         return self.filter(due | Q(Exists(stale_offers)))
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django import template
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from clinics.models import ChangeRequest, Claim, Clinic, ListingReport, PossibleDuplicate
@@ -16,6 +16,11 @@ class Queue:
     label: str
     count: int
     url: str
+
+
+def _queue(label: str, rows: QuerySet, model: str, query: str) -> Queue:
+    """`rows` counted, linked to the admin's list of `model` (clinics app) filtered by `query`."""
+    return Queue(label, rows.count(), f"{reverse(f'admin:clinics_{model}_changelist')}?{query}")
 
 
 @register.simple_tag
@@ -32,48 +37,23 @@ def work_waiting(user) -> list[Queue]:
         )
         changes = reverse("admin:clinics_changerequest_changelist") + "?status__exact=pending&kind__exact="
         queues += [
-            Queue("Listing changes to review", pending[ChangeRequest.Kind.EDIT], changes + ChangeRequest.Kind.EDIT),
-            Queue(
-                "New clinic submissions",
-                pending[ChangeRequest.Kind.NEW_LISTING],
-                changes + ChangeRequest.Kind.NEW_LISTING,
-            ),
-            Queue(
-                "Listings confirmed as still right",
-                pending[ChangeRequest.Kind.CONFIRMATION],
-                changes + ChangeRequest.Kind.CONFIRMATION,
-            ),
+            Queue(label, pending[kind], changes + kind)
+            for label, kind in [
+                ("Listing changes to review", ChangeRequest.Kind.EDIT),
+                ("New clinic submissions", ChangeRequest.Kind.NEW_LISTING),
+                ("Listings confirmed as still right", ChangeRequest.Kind.CONFIRMATION),
+            ]
         ]
-    if user.has_perm("clinics.review_claim"):
-        queues.append(
-            Queue(
-                "Claims waiting for an editor",
-                Claim.objects.filter(status=Claim.Status.PENDING).count(),
-                reverse("admin:clinics_claim_changelist") + "?status__exact=pending",
-            )
-        )
-    if user.has_perm("clinics.change_listingreport"):
-        queues.append(
-            Queue(
-                "Reports of wrong listings",
-                ListingReport.objects.filter(resolved_at__isnull=True).count(),
-                reverse("admin:clinics_listingreport_changelist") + "?resolved_at__isempty=1",
-            )
-        )
-    if user.has_perm("clinics.change_clinic"):
-        queues.append(
-            Queue(
-                "Listings that need checking",
-                Clinic.objects.published().with_facts_due().count(),
-                reverse("admin:clinics_listingtocheck_changelist") + "?due=yes",
-            )
-        )
-    if user.has_perm("clinics.change_possibleduplicate"):
-        queues.append(
-            Queue(
-                "Possible duplicates from imports",
-                PossibleDuplicate.objects.filter(handled=False).count(),
-                reverse("admin:clinics_possibleduplicate_changelist") + "?handled__exact=0",
-            )
-        )
+    # Querysets are lazy: only the queues the user may review are counted.
+    others = [
+        ("clinics.review_claim", "Claims waiting for an editor",
+         Claim.objects.filter(status=Claim.Status.PENDING), "claim", "status__exact=pending"),
+        ("clinics.change_listingreport", "Reports of wrong listings",
+         ListingReport.objects.filter(resolved_at__isnull=True), "listingreport", "resolved_at__isempty=1"),
+        ("clinics.change_clinic", "Listings that need checking",
+         Clinic.objects.published().with_facts_due(), "listingtocheck", "due=yes"),
+        ("clinics.change_possibleduplicate", "Possible duplicates from imports",
+         PossibleDuplicate.objects.filter(handled=False), "possibleduplicate", "handled__exact=0"),
+    ]  # fmt: skip
+    queues += [_queue(label, rows, model, query) for perm, label, rows, model, query in others if user.has_perm(perm)]
     return queues

@@ -188,7 +188,7 @@ BRITISH = re.compile(r"centre|authoris|itemis|behaviour|colour|generalis|sensiti
 def test_patient_facing_text_is_in_us_english():
     root = Path(settings.BASE_DIR)
     texts = [*root.glob("templates/**/*.html"), root / "clinics/migrations/0002_reference_data.py"]
-    texts += [root / "guides/starter_guides.py"]
+    texts += [root / "guides/starter_guides.py", *root.glob("guides/starter_texts/*.md")]
     offenders = {str(path.relative_to(root)): BRITISH.findall(path.read_text()) for path in texts}
 
     assert {path: words for path, words in offenders.items() if words} == {}
