@@ -1,4 +1,7 @@
-"""Make plainly fictional demo clinics over real US places, the starter guides, and a demo editor account."""
+"""Make plainly fictional demo clinics over real US places, the starter guides, and a demo editor account.
+
+It lives in the guides app because it seeds guides too: guides may use clinics, never the other way.
+"""
 
 import random
 import secrets
