@@ -7,8 +7,11 @@ conditions and languages, its prices per session). One aggregate over those rows
 option of every group: an option's count is the number of clinics that meet every other group's
 filter and have that option. It is the number of results the option gives; a test checks each.
 The same aggregate counts the search's own results, so the results page need not count them.
+
+`facet_groups` lays the counts out as the filter panel shows them.
 """
 
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_
 
@@ -19,6 +22,12 @@ from clinics import search_columns
 from clinics.models import MONITORED_BY_PHYSICIAN_OR_CRNA
 from clinics.search_columns import has, offer_meets, some_offer_meets
 
+MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
+PAYMENT_LABELS = {
+    "financing": "Financing or payment plan",
+    "sliding_scale": "Sliding-scale fees",
+    "superbill": "Superbill for out-of-network claims",
+}
 # The columns behind the yes/no and payment filters, named once; clinics/filters.py builds on them.
 FLAG_COLUMNS = {
     "accepting": "accepting_new_patients",
@@ -44,6 +53,24 @@ CLINIC_GROUPS = [
     "rems",
     "physician_monitored",
 ]
+
+
+@dataclass
+class FacetOption:
+    name: str  # the GET parameter
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class FacetGroup:
+    legend: str
+    kind: str  # "checkboxes" or "select"
+    name: str
+    options: list[FacetOption] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def _boolean(q: Q) -> ExpressionWrapper:
@@ -151,3 +178,60 @@ class FacetQuery:
         for (name, value), number in zip(keys, numbers, strict=True):
             counts.setdefault(name, {})[value] = number
         return counts
+
+
+def facet_groups(search) -> list[FacetGroup]:
+    """The filter groups of a search (a ClinicFilter) to show, each option with its count and whether it is chosen."""
+    counts = search.facet_counts()
+    data = search.data_used
+
+    def options(name: str) -> list[FacetOption]:
+        chosen = {str(value) for value in (data.get(name) or [])}
+        return [
+            FacetOption(name, str(value), label, counts.get(name, {}).get(str(value), 0), str(value) in chosen)
+            for value, label in search.filters[name].extra["choices"]
+        ]
+
+    def flag(name: str) -> FacetOption:
+        return FacetOption(
+            name, "on", search.filters[name].label, counts.get(name, {}).get("on", 0), bool(data.get(name))
+        )
+
+    max_price = data.get("max_price")
+    groups = [
+        FacetGroup("Treatment", "checkboxes", "treatment", options("treatment")),
+        FacetGroup("Condition", "checkboxes", "condition", options("condition")),
+        FacetGroup("Insurance", "checkboxes", "insurance", [flag("spravato_insurance"), *options("insurance")]),
+        FacetGroup(
+            "Price per session",
+            "select",
+            "max_price",
+            [
+                FacetOption(
+                    "max_price",
+                    str(price),
+                    label,
+                    counts.get("max_price", {}).get(str(price), 0),
+                    price == max_price,
+                )
+                for price, label in MAX_PRICE_CHOICES
+            ],
+        ),
+        FacetGroup("Payment options", "checkboxes", "payment", options("payment")),
+        FacetGroup(
+            "Clinic",
+            "checkboxes",
+            "clinic",
+            [flag(name) for name in FLAG_COLUMNS if name != "rems"] + [flag("verified")],
+        ),
+        FacetGroup("Safety", "checkboxes", "safety", [flag("rems"), flag("physician_monitored")]),
+        FacetGroup("Language spoken", "checkboxes", "language", options("language")),
+    ]
+    for group in groups:
+        names = {option.name for option in group.options}
+        for name in sorted(names):
+            group.problems += [str(error) for error in search.form.errors.get(name, [])]
+            if name in search.ignored:
+                unknown = ", ".join(f"“{value[:30]}”" for value in search.ignored[name])
+                group.problems.append(f"We do not know {unknown}, so we left it out.")
+    return groups

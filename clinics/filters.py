@@ -5,7 +5,6 @@ with every condition except that group's own: "how many clinics would I see with
 """
 
 import hashlib
-from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
@@ -18,7 +17,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from clinics import search_columns
-from clinics.facets import FLAG_COLUMNS, PAYMENT_COLUMNS, FacetQuery
+from clinics.facets import (
+    FLAG_COLUMNS,
+    MAX_PRICE_CHOICES,
+    PAYMENT_COLUMNS,
+    PAYMENT_LABELS,
+    FacetGroup,
+    FacetQuery,
+    facet_groups,
+)
 from clinics.models import (
     CONFIRMED_RECENTLY,
     MONITORED_BY_PHYSICIAN_OR_CRNA,
@@ -38,12 +45,6 @@ DEFAULT_RADIUS = 25
 # How far a search that finds nothing near a place looks for the nearest clinics: each distance
 # in turn, stopping at the first that holds enough (the nearest within it are the nearest of all).
 NEAREST_WITHIN_MILES = (100, 250, 500)
-MAX_PRICE_CHOICES = [(price, f"${price} or less") for price in (300, 400, 500, 600, 700, 800)]
-PAYMENT_LABELS = {
-    "financing": "Financing or payment plan",
-    "sliding_scale": "Sliding-scale fees",
-    "superbill": "Superbill for out-of-network claims",
-}
 SORT_RULES = {
     "distance": ("Distance", "Sorted by distance, nearest first."),
     "relevance": ("Best match", "Sorted by how well each clinic matches your words."),
@@ -85,24 +86,6 @@ def _reference() -> dict[str, list[tuple[str, str, int]]]:
     }
 
 
-@dataclass
-class FacetOption:
-    name: str  # the GET parameter
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class FacetGroup:
-    legend: str
-    kind: str  # "checkboxes" or "select"
-    name: str
-    options: list[FacetOption] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
 class ClinicSearchForm(PlaceForm):
     """The fields that are not filters: place, radius and sort. Geocodes the place while validating."""
 
@@ -126,9 +109,7 @@ class ClinicFilter(django_filters.FilterSet):
     condition = django_filters.MultipleChoiceFilter(label="Condition")
     insurance = django_filters.MultipleChoiceFilter(label="Insurance carrier")
     spravato_insurance = django_filters.BooleanFilter(label="Bills insurance for Spravato", widget=forms.CheckboxInput)
-    payment = django_filters.MultipleChoiceFilter(
-        label="Payment options", choices=list(PAYMENT_LABELS.items())
-    )
+    payment = django_filters.MultipleChoiceFilter(label="Payment options", choices=list(PAYMENT_LABELS.items()))
     max_price = django_filters.TypedChoiceFilter(label="Price per session", choices=MAX_PRICE_CHOICES, coerce=int)
     accepting = django_filters.BooleanFilter(label="Accepting new patients", widget=forms.CheckboxInput)
     telehealth = django_filters.BooleanFilter(label="Telehealth or at-home option", widget=forms.CheckboxInput)
@@ -402,61 +383,9 @@ class ClinicFilter(django_filters.FilterSet):
         """The number of results, counted with the facets (so the paginator need not count again)."""
         return self.facet_counts().get("results", {}).get("all", 0)
 
-    def facets(self) -> list[FacetGroup]:
+    def facets(self) -> list["FacetGroup"]:
         """The filter groups to show, each option with its count and whether it is chosen."""
-        counts = self.facet_counts()
-        data = self.data_used
-
-        def options(name: str) -> list[FacetOption]:
-            chosen = {str(value) for value in (data.get(name) or [])}
-            return [
-                FacetOption(name, str(value), label, counts.get(name, {}).get(str(value), 0), str(value) in chosen)
-                for value, label in self.filters[name].extra["choices"]
-            ]
-
-        def flag(name: str) -> FacetOption:
-            return FacetOption(
-                name, "on", self.filters[name].label, counts.get(name, {}).get("on", 0), bool(data.get(name))
-            )
-
-        max_price = data.get("max_price")
-        groups = [
-            FacetGroup("Treatment", "checkboxes", "treatment", options("treatment")),
-            FacetGroup("Condition", "checkboxes", "condition", options("condition")),
-            FacetGroup("Insurance", "checkboxes", "insurance", [flag("spravato_insurance"), *options("insurance")]),
-            FacetGroup(
-                "Price per session",
-                "select",
-                "max_price",
-                [
-                    FacetOption(
-                        "max_price",
-                        str(price),
-                        label,
-                        counts.get("max_price", {}).get(str(price), 0),
-                        price == max_price,
-                    )
-                    for price, label in MAX_PRICE_CHOICES
-                ],
-            ),
-            FacetGroup("Payment options", "checkboxes", "payment", options("payment")),
-            FacetGroup(
-                "Clinic",
-                "checkboxes",
-                "clinic",
-                [flag(name) for name in FLAG_COLUMNS if name != "rems"] + [flag("verified")],
-            ),
-            FacetGroup("Safety", "checkboxes", "safety", [flag("rems"), flag("physician_monitored")]),
-            FacetGroup("Language spoken", "checkboxes", "language", options("language")),
-        ]
-        for group in groups:
-            names = {option.name for option in group.options}
-            for name in sorted(names):
-                group.problems += [str(error) for error in self.form.errors.get(name, [])]
-                if name in self.ignored:
-                    unknown = ", ".join(f"“{value[:30]}”" for value in self.ignored[name])
-                    group.problems.append(f"We do not know {unknown}, so we left it out.")
-        return groups
+        return facet_groups(self)
 
     @property
     def search_fields_with_problems(self) -> list:

@@ -3,16 +3,13 @@
 `rewritten(params)` reads the `q` of a search and returns the same search with what it recognized
 turned into explicit filters (treatment=, condition=, insurance=, state=, where=) and only the
 remaining words left in `q` for full-text search; the search view redirects there, so every search
-stays a plain URL that can be bookmarked. `chips` and `closest_searches` say on the page what the
-search understood and which nearby searches would find clinics.
+stays a plain URL that can be bookmarked. clinics/chips.py then says on the page what the search
+understood and which nearby searches would find clinics.
 
-Words are matched against a small vocabulary (the reference tables plus the everyday names below),
-longest phrase first; a longer word one or two letters off a known word counts as that word. Cities
-come from the Place table, one query per search.
+Words are matched against the vocabulary (clinics/vocabulary.py), longest phrase first. Cities come
+from the Place table, one query per search.
 """
 
-import copy
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -20,82 +17,36 @@ from django.db.models import Count, Min
 from django.db.models.functions import Upper
 from django.http import QueryDict
 
-from clinics.filters import MAX_PRICE_CHOICES, PAYMENT_LABELS, RADIUS_CHOICES, ClinicFilter
-from clinics.models import Condition, InsuranceCarrier, Place, TreatmentType
-from clinics.places import CITY_ABBREVIATIONS, US_STATES, ZIP_PATTERN
-from directory.caching import cached
+from clinics.filters import ClinicFilter
+from clinics.models import Place
+from clinics.places import CITY_ABBREVIATIONS, ZIP_PATTERN
+from clinics.vocabulary import (
+    FILLER,
+    MAX_PHRASE_WORDS,
+    STATE_CODES,
+    WORD,
+    Meaning,
+    Vocabulary,
+    corrected,
+    fold,
+    vocabulary,
+)
 
-# Everyday names for each treatment, condition and carrier (by slug), besides the names in the tables.
-TREATMENT_WORDS = {
-    "iv-infusion": ["iv", "i.v.", "intravenous", "infusion", "infusions", "iv ketamine", "ketamine infusion", "drip"],
-    "im-injection": ["im", "intramuscular", "injection", "injections", "shot", "shots", "im ketamine"],
-    "spravato": ["spravato", "esketamine", "nasal spray", "nasal", "intranasal", "spray", "nasal esketamine"],
-    "oral-sublingual": ["oral", "sublingual", "lozenge", "lozenges", "troche", "troches", "rdt", "oral ketamine"],
-}
-CONDITION_WORDS = {
-    "treatment-resistant-depression": ["depression", "depressed", "depressive", "trd", "treatment resistant"],
-    "major-depression-suicidal-ideation": ["suicidal", "suicidal thoughts", "suicidal ideation", "suicidal depression"],
-    "ptsd": ["ptsd", "cptsd", "trauma", "post traumatic stress", "posttraumatic stress"],
-    "anxiety-disorders": ["anxiety", "anxious", "panic", "panic attacks", "gad"],
-    "ocd": ["ocd", "obsessive compulsive"],
-    "bipolar-depression": ["bipolar", "bipolar disorder"],
-    "fibromyalgia-neuropathic-pain": ["fibromyalgia", "fibro", "neuropathy", "neuropathic", "neuropathic pain"]
-    + ["nerve pain"],
-    "crps": ["crps", "rsd", "reflex sympathetic dystrophy"],
-    "migraine-chronic-headache": ["migraine", "migraines", "headache", "headaches", "chronic headaches"],
-    "opioid-resistant-chronic-pain": ["opioid resistant pain"],
-}
-# Words for every condition of a group.
-CONDITION_GROUP_WORDS = {Condition.Group.CHRONIC_PAIN: ["pain", "chronic pain"]}
-INSURANCE_WORDS = {
-    "unitedhealthcare": ["uhc", "united", "united healthcare", "united health care", "unitedhealth", "united health"],
-    "blue-cross-blue-shield": ["bcbs", "blue cross", "blue shield", "bluecross", "blueshield"],
-    "kaiser-permanente": ["kaiser"],
-    "medicaid": ["medi cal"],
-    "tricare": ["tri care"],
-}
 # Names of cities that the ZIP data spells otherwise.
 CITY_WORDS = {("nyc",): "New York, NY", ("new", "york", "city"): "New York, NY"}
-# State codes read as states. Armed Forces and the smaller territories' codes are more often other words.
-STATE_CODES = {code for code in US_STATES if code not in {"AA", "AE", "AP", "AS", "FM", "MH", "MP", "PW", "GU", "VI"}}
 # Short words that are also everyday English (or a title): read as a filter only when typed in capitals
 # ("IM", "IN") or inside a longer phrase ("im injection", "portland or").
 ONLY_IN_CAPITALS = {"im", "in", "me", "oh", "hi", "ok", "id", "de", "co", "al", "la", "ma", "pa", "md", "ms", "mt"}
 ONLY_IN_CAPITALS |= {"va", "ct", "ne", "or"}
 # "OR" is also the full-text search's own word for "either", so it is Oregon only after a city.
 NEVER_ALONE = {"or"}
-# Words every clinic here matches, and the small words between the ones that matter; dropped from the
-# full-text words once something else was recognized ("ketamine clinic for ptsd in texas").
-FILLER = {"ketamine", "clinic", "clinics", "center", "centers", "centre", "therapy", "treatment", "treatments"}
-FILLER |= {"near", "nearby", "around", "me", "in", "for", "with", "and", "or", "the", "a", "an", "at", "of", "to", "my"}
-FILLER |= {"i", "i'm", "im", "am", "need", "want", "looking", "find", "insurance", "accepts", "accepting", "takes"}
-FILLER |= {"covered", "coverage", "doctor", "doctors", "provider", "providers", "office"}
-# Real words close to a known word that must not be "corrected" into it.
-NEVER_CORRECTED = {"indian", "indians", "georgian", "oregano", "virginian", "infusing", "injected", "medical"}
 # A city named by one word alone, with no state after it, must be a sizable place (ZIP codes as a
 # measure) and not a word patients use for something else.
 CITY_MIN_ZIP_CODES = 5
 NOT_CITIES = {"home", "hope", "mission", "center", "spring", "orange", "humble", "independence", "liberty", "price"}
 NOT_CITIES |= {"normal", "wellness", "harmony", "clinic", "health", "care", "healing", "union", "commerce", "eden"}
 MAX_WORDS = 100
-MAX_CLOSEST_TRIED = 8  # counts for a search that finds nothing
-MAX_PHRASE_WORDS = 5
-
-WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*\.?")
 QUOTED = re.compile(r'"[^"]*"?')
-
-
-@dataclass(frozen=True)
-class Meaning:
-    parameter: str  # treatment, condition, insurance or state
-    values: tuple[str, ...]
-
-
-@dataclass
-class Vocabulary:
-    phrases: dict[tuple[str, ...], Meaning]
-    words: set[str]  # every word of every phrase
-    correctable: list[str]  # the words a typo may be taken for
 
 
 @dataclass
@@ -121,90 +72,6 @@ class Reading:
     filters: dict[str, list[str]] = field(default_factory=dict)
     where: str = ""
     rest: str = ""
-
-
-def words_of(text: str) -> tuple[str, ...]:
-    return tuple(fold(word) for word in WORD.findall(text.replace("-", " ").replace("/", " ")))
-
-
-def fold(word: str) -> str:
-    return word.casefold().replace("’", "'").rstrip(".").replace(".", "")
-
-
-def build_vocabulary() -> Vocabulary:
-    """The reference tables' names plus the everyday words above, as word tuples (three small queries)."""
-    phrases: dict[tuple[str, ...], Meaning] = {}
-
-    def add(text: str, meaning: Meaning) -> None:
-        words = words_of(text)
-        if words and len(words) <= MAX_PHRASE_WORDS:
-            phrases.setdefault(words, meaning)
-
-    treatments = list(TreatmentType.objects.values_list("slug", "name", "short_name"))
-    conditions = list(Condition.objects.values_list("slug", "name", "group"))
-    carriers = list(InsuranceCarrier.objects.values_list("slug", "name"))
-    in_tables = {
-        "treatment": {row[0] for row in treatments},
-        "condition": {row[0] for row in conditions},
-        "insurance": {row[0] for row in carriers},
-    }
-    # Everyday words first, so they win over a table name that happens to be the same words.
-    everyday_words = {"treatment": TREATMENT_WORDS, "condition": CONDITION_WORDS, "insurance": INSURANCE_WORDS}
-    for parameter, everyday in everyday_words.items():
-        for slug, synonyms in everyday.items():
-            for synonym in synonyms if slug in in_tables[parameter] else []:
-                add(synonym, Meaning(parameter, (slug,)))
-    for group, synonyms in CONDITION_GROUP_WORDS.items():
-        if in_group := tuple(slug for slug, _, its_group in conditions if its_group == group):
-            for synonym in synonyms:
-                add(synonym, Meaning("condition", in_group))
-    for slug, name, short_name in treatments:
-        for text in (name, short_name, slug, re.sub(r"\(.*?\)", "", name)):
-            add(text, Meaning("treatment", (slug,)))
-    for slug, name, _ in conditions:
-        for text in (name, slug, re.sub(r"\(.*?\)", "", name)):
-            add(text, Meaning("condition", (slug,)))
-    for slug, name in carriers:
-        add(name, Meaning("insurance", (slug,)))
-        add(slug, Meaning("insurance", (slug,)))
-    for code, name in US_STATES.items():
-        add(name, Meaning("state", (code,)))
-        if code in STATE_CODES:
-            add(code, Meaning("state", (code,)))
-    words = {word for phrase in phrases for word in phrase}
-    correctable = sorted(word for word in words if len(word) >= 5 and word.isalpha() and word not in FILLER)
-    return Vocabulary(phrases, words, correctable)
-
-
-def vocabulary() -> Vocabulary:
-    """The vocabulary, kept in the cache until the reference data (or any listing) changes."""
-    return cached("keyword-vocabulary", build_vocabulary)
-
-
-def typo_distance(a: str, b: str) -> int:
-    """Edits (insert, delete, replace, swap two neighbors) that turn a into b."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, letter in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other))
-            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def corrected(word: str, known: Vocabulary) -> str:
-    """The known word a longer unknown word is a small typo of ("spravto"), else the word itself."""
-    if word in known.words or len(word) < 6 or not word.isalpha() or word in NEVER_CORRECTED or word in FILLER:
-        return word
-    allowed = 1 if len(word) <= 8 else 2
-    for candidate in difflib.get_close_matches(word, known.correctable, n=3, cutoff=0.75):
-        if typo_distance(word, candidate) <= allowed:
-            return candidate
-    return word
 
 
 def tokens_of(query: str, known: Vocabulary) -> list[Token]:
@@ -435,112 +302,3 @@ def _rewritten_once(params: QueryDict, known: Vocabulary) -> QueryDict | None:
 
 
 # --- what the page shows ---------------------------------------------------------------------
-
-
-@dataclass
-class Chip:
-    """One part of the search, shown as "Treatment: Spravato" with a link that removes it."""
-
-    label: str
-    name: str  # the GET parameter
-    value: str  # the value removed, or "" for the whole parameter
-    url: str = ""
-    count: int = 0  # for the closest searches: clinics found without this part
-    short: str = ""  # the part in a few words ("Aetna"), when the label needs its group to be clear
-
-
-def _without_part(params: QueryDict, name: str, value: str) -> str:
-    """The query string of the search without one part, as {% querystring %} would write it."""
-    result = params.copy()
-    if value:
-        result.setlist(name, [other for other in params.getlist(name) if other != value])
-    else:
-        result.pop(name, None)
-        if name == "where":
-            result.pop("radius", None)
-    result.pop("page", None)
-    return "?" + result.urlencode()
-
-
-def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
-    """The parts of the search in use, as the page shows them: only what was read and is valid."""
-    data = search.data_used
-    found: list[Chip] = []
-    if search.location:
-        found.append(Chip(f"Near: {search.location.label}", "where", ""))
-    if data.get("state"):
-        found.append(Chip(f"State: {US_STATES[data['state']]}", "state", ""))
-    if data.get("city"):
-        found.append(Chip(f"City: {data['city']}", "city", ""))
-    for name, legend in [("treatment", "Treatment"), ("condition", "Condition"), ("insurance", "Insurance")]:
-        labels = dict(search.filters[name].extra["choices"])
-        found += [
-            Chip(f"{legend}: {labels[value]}", name, value, short=labels[value]) for value in data.get(name) or []
-        ]
-    if data.get("spravato_insurance"):
-        found.append(Chip(search.filters["spravato_insurance"].label, "spravato_insurance", ""))
-    if data.get("max_price"):
-        found.append(Chip(f"Price: {dict(MAX_PRICE_CHOICES)[data['max_price']]}", "max_price", ""))
-    found += [
-        Chip(f"Payment: {PAYMENT_LABELS[value]}", "payment", value, short=PAYMENT_LABELS[value])
-        for value in data.get("payment") or []
-    ]
-    for name in ("accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"):
-        if data.get(name):
-            found.append(Chip(str(search.filters[name].label), name, ""))
-    languages = dict(search.filters["language"].extra["choices"])
-    found += [
-        Chip(f"Language: {languages[code]}", "language", code, short=languages[code])
-        for code in data.get("language") or []
-    ]
-    if re.search(r"[^\W_]", data.get("q") or ""):
-        found.append(Chip(f"Words: “{data['q']}”", "q", ""))
-    for chip in found:
-        chip.url = _without_part(params, chip.name, chip.value)
-    return found
-
-
-def closest_searches(search: ClinicFilter, params: QueryDict, limit: int = 4) -> list[Chip]:
-    """For a search that finds nothing: the searches one part smaller (or wider) that find clinics.
-
-    One count per part tried, at most MAX_CLOSEST_TRIED: the words and the radius first, then the
-    parts in the order the chips show them.
-    """
-    if search.unreadable:
-        return []
-    parts = chips(search, params)
-    options = [part for part in parts if part.name == "q"]
-    widest = RADIUS_CHOICES[-1][0]
-    if search.location and search.radius < widest:
-        options.append(Chip(f"Within {widest} miles", "radius", "", "?" + _set(params, "radius", str(widest))))
-    options = [*options, *(part for part in parts if part.name != "q")][:MAX_CLOSEST_TRIED]
-    for option in options:
-        option.count = _count_without(search, option)
-    found = [option for option in options if option.count]
-    found.sort(key=lambda option: -option.count)
-    return found[:limit]
-
-
-def _set(params: QueryDict, name: str, value: str) -> str:
-    result = params.copy()
-    result[name] = value
-    result.pop("page", None)
-    return result.urlencode()
-
-
-def _count_without(search: ClinicFilter, part: Chip) -> int:
-    """Clinics the search would find with one part removed (or the radius widened)."""
-    data = dict(search.data_used)
-    if part.name == "radius":
-        data["radius"] = RADIUS_CHOICES[-1][0]
-    elif part.value:
-        data[part.name] = [value for value in data[part.name] if value != part.value]
-    else:
-        data[part.name] = None
-    smaller = copy.copy(search)
-    smaller.__dict__["data_used"] = data  # the cached validated parameters, one part left out
-    if part.name == "where":
-        # Without its place the search is the same from every place: its counts (and this one)
-        # are kept with the facet counts, rather than read across the whole country each time.
-        return smaller.result_count
-    return smaller.within_reach(search.queryset).filter(*smaller.conditions()).count()

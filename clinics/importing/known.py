@@ -4,8 +4,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from clinics.keywords import build_vocabulary, words_of
 from clinics.models import Clinic, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from clinics.vocabulary import build_vocabulary, words_of
 
 
 @dataclass

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from clinics.importing.known import Known, phone_digits
-from clinics.keywords import words_of
 from clinics.models import Clinic, ClinicTreatment, Place
 from clinics.models.listings import MonitoredBy, npi_is_valid
 from clinics.places import US_STATES
@@ -20,6 +19,7 @@ from clinics.spreadsheets import (
     TEXT_FIELDS,
     Offer,
 )
+from clinics.vocabulary import words_of
 
 MAX_TEXT_LENGTH = 5000  # description, hours, first visit
 PAYMENT_WORDS = {

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from clinics import keywords
+from clinics import chips, keywords
 from clinics.filters import ClinicFilter, ClinicSearchForm, cards
 from clinics.models import Clinic
 from clinics.views import compare
@@ -89,8 +89,8 @@ def _search_body(request: HttpRequest) -> dict:
         "search": search,
         "facets": search.facets(),
         "page": page,
-        "chips": keywords.chips(search, request.GET),
-        "closest": [] if page.object_list else keywords.closest_searches(search, request.GET),
+        "chips": chips.chips(search, request.GET),
+        "closest": [] if page.object_list else chips.closest_searches(search, request.GET),
         "nearest": nearest,
         "telehealth": [clinic for clinic in telehealth if clinic.pk not in shown],
         "csrf_token": CSRF_SLOT,  # the body is cached for everyone; each visitor's token is filled in later

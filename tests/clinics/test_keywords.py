@@ -8,8 +8,9 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinics.keywords import read, rewritten, vocabulary
+from clinics.keywords import read, rewritten
 from clinics.models import Condition, Place
+from clinics.vocabulary import vocabulary
 from tests.factories import AUSTIN, bill_insurance, make_clinic
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinics.filters import MAX_PRICE_CHOICES, ClinicFilter
+from clinics.facets import MAX_PRICE_CHOICES
+from clinics.filters import ClinicFilter
 from clinics.models import (
     Clinic,
     ClinicTreatment,
