@@ -62,7 +62,7 @@ SORT_RULES = {
 OFFER_FILTERS = ["treatment", "insurance", "max_price"]
 # Filters whose options the clinic has many of, and the search column that holds their ids.
 MANY_TO_MANY = {"condition": "search_conditions", "language": "search_languages"}
-# Filters decided by the clinic's own columns or one small subquery.
+# Filters decided by the clinic's own columns.
 FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"]
 
 
@@ -244,7 +244,7 @@ class ClinicFilter(django_filters.FilterSet):
         data = self.data_used
         return [name for name in [*OFFER_FILTERS, *MANY_TO_MANY, *FLAGS] if data.get(name)]
 
-    def offer_sql(self, left_out: frozenset[str] = frozenset(), table: str = search_columns.CLINIC) -> list:
+    def offer_sql(self, left_out: frozenset[str] = frozenset()) -> list[search_columns.Sql]:
         """The offer filters in use, except those left out, as SQL on the search columns.
 
         With a treatment chosen, one condition: one offer meets them all (with the treatment itself
@@ -259,12 +259,12 @@ class ClinicFilter(django_filters.FilterSet):
         if data.get("treatment"):
             chosen = "treatment" in used
             treatments = self.ids_of("treatment", data["treatment"]) if chosen else list(self.ids["treatment"].values())
-            return [search_columns.some_offer_meets(treatments, carriers, max_price, table)]
+            return [search_columns.some_offer_meets(treatments, carriers, max_price)]
         conditions = []
         if carriers:
-            conditions.append(search_columns.has_any("search_carriers", carriers, table))
+            conditions.append(search_columns.has_any("search_carriers", carriers))
         if max_price is not None:
-            conditions.append((f"{table}search_lowest_session_price <= %s", [max_price]))
+            conditions.append((f"{search_columns.CLINIC}search_lowest_session_price <= %s", [max_price]))
         return conditions
 
     def offer_conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
