@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from clinics import search_columns
 from clinics.facets import (
+    CLINIC_GROUPS,
     FLAG_COLUMNS,
     MAX_PRICE_CHOICES,
     PAYMENT_COLUMNS,
@@ -60,10 +61,9 @@ SORT_RULES = {
 # conditions and languages, they are checked on the search columns of the clinic's own row
 # (clinics/search_columns.py), by id: `ids` maps each option's slug or code to it.
 OFFER_FILTERS = ["treatment", "insurance", "max_price"]
-# Filters whose options the clinic has many of, and the search column that holds their ids.
+# Filters whose options the clinic has many of, and the search column that holds their ids; they and
+# the clinic's yes/no filters are facets.CLINIC_GROUPS.
 MANY_TO_MANY = {"condition": "search_conditions", "language": "search_languages"}
-# Filters decided by the clinic's own columns.
-FLAGS = ["spravato_insurance", "payment", "accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"]
 
 
 def cards(clinics: QuerySet, ids: list[int]) -> list[Clinic]:
@@ -236,13 +236,13 @@ class ClinicFilter(django_filters.FilterSet):
     def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         """The conditions of the filters in use, except those left out (to count their options)."""
         data = self.data_used
-        used = [name for name in [*MANY_TO_MANY, *FLAGS] if data.get(name) and name not in left_out]
+        used = [name for name in CLINIC_GROUPS if data.get(name) and name not in left_out]
         return [self.condition_for(name, data[name]) for name in used] + self.offer_conditions(left_out)
 
     @property
     def filters_in_use(self) -> list[str]:
         data = self.data_used
-        return [name for name in [*OFFER_FILTERS, *MANY_TO_MANY, *FLAGS] if data.get(name)]
+        return [name for name in [*OFFER_FILTERS, *CLINIC_GROUPS] if data.get(name)]
 
     def offer_sql(self, left_out: frozenset[str] = frozenset()) -> list[search_columns.Sql]:
         """The offer filters in use, except those left out, as SQL on the search columns.
@@ -383,7 +383,7 @@ class ClinicFilter(django_filters.FilterSet):
         """The number of results, counted with the facets (so the paginator need not count again)."""
         return self.facet_counts().get("results", {}).get("all", 0)
 
-    def facets(self) -> list["FacetGroup"]:
+    def facets(self) -> list[FacetGroup]:
         """The filter groups to show, each option with its count and whether it is chosen."""
         return facet_groups(self)
 
