@@ -72,14 +72,14 @@ def release() -> str:
         digest.update((Path(settings.STATIC_ROOT) / manifest).read_bytes())
     base = Path(settings.BASE_DIR)
     folders = [
-        Path(__file__).resolve().parent,  # this module's own package
         *(Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base),  # the project's apps
         *(Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])),
         *(Path(folder) for folder in settings.STATICFILES_DIRS),
     ]
     files = {path for folder in folders for path in folder.rglob("*") if path.is_file()}
-    for path in sorted([*files, base / "requirements.txt"]):
-        if "__pycache__" not in path.parts and path.is_file():
+    files.add(base / "requirements.txt")
+    for path in sorted(files):
+        if "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -136,6 +136,6 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django then reads nothing
-        if length > request_body_max_bytes(request.path_info):
+        if length and length > request_body_max_bytes(request.path_info):  # most requests have no body
             return HttpResponse(render_to_string("413.html"), status=413)
         return self.get_response(request)

@@ -19,6 +19,7 @@ from guides.rendering import RenderedBody, render_markdown
 WORDS_PER_MINUTE = 200
 
 Topic = TreatmentType | Condition
+RELATED_GUIDES = 3  # how many related guides a guide or a clinic page shows
 
 
 class GuideQuerySet(models.QuerySet):
@@ -196,6 +197,7 @@ class Guide(models.Model):
         return ""
 
     def related_guides(self) -> GuideQuerySet:
+        """Published guides on this one's topics; pages show the first RELATED_GUIDES."""
         return Guide.objects.published().about(*self.topics()).exclude(pk=self.pk)
 
 

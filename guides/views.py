@@ -16,11 +16,10 @@ from clinics.models import Clinic, Condition, TreatmentType
 from clinics.places import Location
 from directory.caching import GUIDES, LISTINGS, cached, page_for_everyone
 from guides.forms import NEAR_MAX_LENGTH, NearForm, SpravatoSelfCheckForm
-from guides.models import Guide, SitePage, Topic
+from guides.models import RELATED_GUIDES, Guide, SitePage, Topic
 
 GUIDES_PER_PAGE = 12
 RELATED_CLINICS = 6
-RELATED_GUIDES = 3
 
 
 def guide_list(request: HttpRequest, topic_slug: str | None = None) -> HttpResponse:

@@ -7,11 +7,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from clinics.models import Condition, TreatmentType
-from guides.models import Guide
+from guides.models import RELATED_GUIDES, Guide
 
 register = template.Library()
 
-RELATED_GUIDES = 3
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
