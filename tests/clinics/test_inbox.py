@@ -72,6 +72,15 @@ def test_the_dashboard_counts_inquiries_this_month_and_unread_ones(owner_client,
     assert "Unread Patient" in html
 
 
+def test_the_dashboard_leaves_out_inquiries_held_for_review_as_the_inbox_does(owner_client, clinic):
+    make_inquiry(clinic, name="Delivered Patient")
+    make_inquiry(clinic, name="Held Patient", delivery=Inquiry.Delivery.HELD)
+    html = owner_client.get("/dashboard/").content.decode()
+
+    assert ">1</span> inquiry this month" in html
+    assert "Held Patient" not in html
+
+
 @pytest.mark.parametrize("count", [1, 20])
 def test_the_inbox_query_count_does_not_grow_with_inquiries(owner_client, clinic, django_assert_max_num_queries, count):
     for _ in range(count):

@@ -19,6 +19,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The member's clinics with their status, pending changes, open claims and simple counts."""
     month_start = timezone.localdate().replace(day=1)
     last_month_start = (month_start - timedelta(days=1)).replace(day=1)
+    delivered = ~Q(inquiries__delivery=Inquiry.Delivery.HELD)  # held ones are an editor's, as in the inbox
     clinics = (
         Clinic.objects.editable_by(request.user)
         .annotate(
@@ -27,13 +28,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "change_requests", filter=Q(change_requests__status=ChangeRequest.Status.PENDING), distinct=True
             ),
             inquiries_this_month=Count(
-                "inquiries", filter=Q(inquiries__created_at__date__gte=month_start), distinct=True
+                "inquiries", filter=delivered & Q(inquiries__created_at__date__gte=month_start), distinct=True
             ),
             inquiries_last_month=Count(
                 "inquiries",
-                filter=Q(
-                    inquiries__created_at__date__gte=last_month_start, inquiries__created_at__date__lt=month_start
-                ),
+                filter=delivered
+                & Q(inquiries__created_at__date__gte=last_month_start, inquiries__created_at__date__lt=month_start),
                 distinct=True,
             ),
         )
@@ -41,7 +41,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     monthly_views = {
         (row["clinic"], row["month"]): row["total"]
-        for row in ClinicPageViews.objects.filter(clinic__in=clinics.values("pk"), day__gte=last_month_start)
+        for row in ClinicPageViews.objects.filter(
+            clinic__in=Clinic.objects.editable_by(request.user).values("pk"), day__gte=last_month_start
+        )
         .annotate(month=TruncMonth("day"))
         .values("clinic", "month")
         .annotate(total=Sum("views"))
