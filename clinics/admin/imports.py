@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from clinics.admin_forms import ImportForm
 from clinics.importing import import_clinics
 from clinics.models import ImportBatch
-from clinics.spreadsheets import ImportFileError, export_rows, write_csv
+from clinics.spreadsheets import ImportFileError, export_rows, read_rows, write_csv
 from directory.admin import ReadOnlyAdmin
 
 
@@ -42,7 +42,7 @@ class ClinicImportExportMixin:
             upload, source = form.cleaned_data["file"], form.cleaned_data["source"].strip()
             data = upload.read()
             try:
-                import_clinics(data, file_name=upload.name, source=source)
+                read_rows(data, upload.name)  # the file as a whole; the preview checks its rows
             except ImportFileError as error:
                 form.add_error("file", f"{error} Nothing was imported.")
             else:

@@ -9,16 +9,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from clinics.freshness import GROUP_OF_FIELD
 from clinics.importing.rows import RowResult
 from clinics.models import Clinic, ClinicTreatment, ConfirmedBy, ConfirmedHow, PossibleDuplicate
 
-# The columns that state each of a clinic's own decision facts: a row that has one confirms that fact.
-FACT_COLUMNS = {"accepting": "accepting_new_patients", "hours": "hours", "telehealth": "offers_telehealth"}
-
 
 def _confirm_imported_facts(clinic: Clinic, result: RowResult, now) -> None:
-    """The facts the row states are confirmed by this import, now (saved by the caller)."""
-    for group, column in FACT_COLUMNS.items():
+    """The facts the row states (a column of a clinic's own fact group) are confirmed by this import, now
+    (saved by the caller)."""
+    for column, group in GROUP_OF_FIELD.items():
         if column in result.cells:
             clinic.set_confirmed(group, at=now, by=ConfirmedBy.IMPORT, how=ConfirmedHow.IMPORT)
 
@@ -36,12 +35,12 @@ def apply_rows(results: list[RowResult], user) -> None:
         wanted = result.cells.get("slug", "")
         usable = re.fullmatch(r"[-a-z0-9]{3,160}", wanted) and wanted not in taken
         clinic.slug = wanted if usable else _free_slug(clinic, taken)
-        taken.add(clinic.slug)
+        taken.add(clinic.slug)  # a slug from the file, or the one _free_slug found
         new_clinics.append(clinic)
+    # PostgreSQL returns the new ids, so the clinics created are the objects passed in.
     bulk_create_with_history(new_clinics, Clinic, batch_size=1000, default_user=user, default_change_reason="Imported")
-    saved = {clinic.slug: clinic for clinic in Clinic.objects.filter(slug__in=[c.slug for c in new_clinics])}
     for result, clinic in zip(creates, new_clinics, strict=True):
-        result.clinic = saved[clinic.slug]
+        result.clinic = clinic
     _write_related([(result.clinic, result) for result in creates])
     for result in results:
         if result.action == "update":
@@ -70,7 +69,6 @@ def _free_slug(clinic: Clinic, taken: set[str]) -> str:
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
     return slug
 
 
