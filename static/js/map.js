@@ -178,18 +178,10 @@
       near.observe(box);
     });
 
-    // Results that another script replaces in place get their markers redrawn (or a new map).
-    const main = document.querySelector("main");
-    let pending = false;
-    const observer = new MutationObserver((records) => {
-      if (pending || records.every((record) => record.target.closest && record.target.closest(".leaflet-container"))) return;
-      pending = true;
-      requestAnimationFrame(() => {
-        pending = false;
-        start();
-        drawings.forEach(([, redraw]) => redraw());
-      });
+    // Results the search page swaps in place (static/js/search.js) get their markers redrawn (or a new map).
+    document.addEventListener("search:updated", () => {
+      start();
+      drawings.forEach(([, redraw]) => redraw());
     });
-    if (main && document.querySelector("[data-results-map]")) observer.observe(main, { childList: true, subtree: true });
   });
 })();

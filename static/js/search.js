@@ -10,11 +10,8 @@ document.addEventListener("DOMContentLoaded", () => {
   let pending = null;
 
   function addressOf(formData) {
-    const params = new URLSearchParams();
-    for (const [name, value] of formData.entries()) {
-      if (value !== "") params.append(name, value);
-    }
-    const query = params.toString();
+    // FormData fires the "formdata" event below, which has left the empty fields out already.
+    const query = new URLSearchParams(formData).toString();
     return form.action.split("?")[0] + (query ? "?" + query : "");
   }
 
@@ -44,7 +41,7 @@ document.addEventListener("DOMContentLoaded", () => {
       history.replaceState(null, "", response.url);
       const count = document.querySelector('[data-swap="count"]');
       if (announce && count) announce.textContent = count.textContent.trim();
-      // For anything else that shows the results (the map), which reads them again.
+      // For the map (static/js/map.js), which draws the new results' markers.
       form.dispatchEvent(new CustomEvent("search:updated", { bubbles: true }));
     } catch (error) {
       // Offline, say: the Apply button still submits the form the ordinary way.

@@ -5,6 +5,7 @@ every browser test; the markers and their links to the cards are the site's own 
 import pytest
 from playwright.sync_api import expect
 
+from clinics.models import ClinicTreatment, TreatmentType
 from tests.browser.conftest import map_tiles_origin
 from tests.browser.test_accessibility import DESKTOP, PHONE, assert_no_violations
 from tests.factories import AUSTIN, make_clinic
@@ -66,6 +67,20 @@ def test_a_laptop_shows_one_marker_per_result_beside_the_list(page, clinics, til
     assert "leaflet-grab" in page.get_by_role("region", name="Map of the clinics on this page").get_attribute("class")
     assert tile_requests, "the map should ask the configured tile host for its tiles"
     assert page.get_by_role("link", name="OpenStreetMap").is_visible()  # the tiles' attribution
+
+
+def test_ticking_a_filter_redraws_the_markers_of_the_new_results(page, clinics, tile_requests):
+    ClinicTreatment.objects.create(
+        clinic=clinics[2], treatment_type=TreatmentType.objects.get(slug="spravato"), price_min=600, price_max=800
+    )
+    page.set_viewport_size(LAPTOP)
+    page.goto(SEARCH)
+    expect(markers(page)).to_have_count(3)
+
+    page.get_by_role("checkbox", name="Intranasal esketamine (Spravato)").check()  # the results swap in place
+    expect(page.locator(".clinic-card")).to_have_count(1)
+    expect(markers(page)).to_have_count(1)
+    assert markers(page).get_attribute("title") == "Sage Spravato Clinic"
 
 
 def test_a_marker_leads_to_its_card_and_a_card_lights_up_its_marker(page, clinics, tile_requests):
