@@ -59,7 +59,11 @@ class Confirmation:
 
     @property
     def stale(self) -> bool:
-        return self.at is None or timezone.now() - self.at > self.group.stale_after
+        return self.due_within()
+
+    def due_within(self, within: timedelta = timedelta(0)) -> bool:
+        """Never confirmed, or past its limit within `within` from now (as with_facts_due says in SQL)."""
+        return self.at is None or self.at + self.group.stale_after < timezone.now() + within
 
     @property
     def due_at(self) -> datetime | None:

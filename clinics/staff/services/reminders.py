@@ -65,7 +65,7 @@ def clinics_to_remind():
         .with_facts_due(within=REMIND_BEFORE)
         .filter(Exists(listening))
         .exclude(Exists(recently))
-        .prefetch_related("clinic_treatments__treatment_type")
+        .prefetch_related("clinic_treatments")  # their price confirmations, for the e-mail
         .order_by("pk")
     )
 
@@ -84,7 +84,7 @@ def reminder_send(*, clinic: Clinic) -> FreshnessReminder | None:
         if not members:
             return None
         reminder = FreshnessReminder.objects.create(clinic=clinic)
-    due = [c for c in clinic.confirmations() if c.due_at is None or c.due_at <= timezone.now() + REMIND_BEFORE]
+    due = [confirmation for confirmation in clinic.confirmations() if confirmation.due_within(REMIND_BEFORE)]
     context = {
         "clinic": clinic,
         "due": due,
