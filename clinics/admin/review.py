@@ -167,7 +167,7 @@ class ClaimAdmin(ReviewMixin, admin.ModelAdmin):
 
     def review_context(self, claim: Claim) -> dict:
         return {
-            "domain": claims.website_domain(claim.clinic),
+            "domain": claim.clinic.website_domain,
             "members": claim.clinic.memberships.select_related("user"),
         }
 

@@ -2,9 +2,9 @@
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from clinics.models import Clinic, Condition, InsuranceCarrier, Language, Place, TreatmentType
+from clinics.models.listings import website_domain
 from clinics.vocabulary import build_vocabulary, words_of
 
 
@@ -77,11 +77,6 @@ def phone_digits(phone: str) -> str:
     if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
         return ""
     return digits
-
-
-def website_domain(url: str) -> str:
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.removeprefix("www.")
 
 
 def name_key(name: str) -> str:

@@ -1,8 +1,9 @@
 """Matching checked rows to the listings already here: updates, unchanged rows, possible duplicates, repeats."""
 
-from clinics.importing.known import Known, name_key, phone_digits, website_domain
+from clinics.importing.known import Known, name_key, phone_digits
 from clinics.importing.rows import RowResult
 from clinics.models import Clinic, Membership
+from clinics.models.listings import website_domain
 from clinics.spreadsheets import IDENTITY_COLUMNS, rows_of, written
 
 

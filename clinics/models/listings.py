@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -87,6 +88,11 @@ class ClinicQuerySet(models.QuerySet):
         dates = [F(f"{group}_confirmed_at") for group in CLINIC_FACT_GROUPS]
         stalest = Case(When(never, then=None), default=Least(*dates, Coalesce(oldest_offer, dates[0])))
         return self.update(facts_confirmed_at=stalest)
+
+
+def website_domain(url: str) -> str:
+    """The host of a website address without a leading www. (hosts are lower case); '' for none."""
+    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -272,6 +278,10 @@ class Clinic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clinics:detail", args=[self.slug])
+
+    @property
+    def website_domain(self) -> str:
+        return website_domain(self.website)
 
     def confirmation(self, group: str) -> Confirmation:
         """The last confirmation of one of the clinic's own fact groups (accepting, hours, telehealth)."""

@@ -6,7 +6,6 @@ runs in one transaction; e-mail goes out through the outbox (clinics/staff/mail.
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.core import signing
@@ -23,15 +22,9 @@ CLAIM_LINK_MAX_AGE = timedelta(days=3)
 CLAIM_SALT = "clinics.claim-confirm"
 
 
-def website_domain(clinic: Clinic) -> str:
-    """The host of the clinic's website without a leading www., lower case; '' without a website."""
-    host = (urlsplit(clinic.website).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
 def claim_domain_address(*, clinic: Clinic, user) -> str:
     """The user's verified e-mail address at the clinic website's domain, or ''."""
-    domain = website_domain(clinic)
+    domain = clinic.website_domain
     if not domain:
         return ""
     for address in EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk"):

@@ -63,7 +63,7 @@ def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
             "clinic": clinic,
             "form": form,
             "open_claim": open_claim,
-            "domain": services.website_domain(clinic),
+            "domain": clinic.website_domain,
             "domain_address": services.claim_domain_address(clinic=clinic, user=request.user),
         },
     )
