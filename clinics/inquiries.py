@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from clinics.models import Clinic, Inquiry
-from directory.outbox import after_response, send_once
+from directory.outbox import after_response, send_each, send_once
 
 logger = logging.getLogger(__name__)
 
@@ -94,13 +94,8 @@ def inquiries_release(*, inquiries: QuerySet) -> int:
 
 def inquiries_deliver_pending() -> tuple[int, int]:
     """Retry every inquiry still waiting to be sent; returns (sent, still waiting)."""
-    sent = waiting = 0
-    for inquiry in Inquiry.objects.filter(delivery=Inquiry.Delivery.PENDING).select_related("clinic").order_by("pk"):
-        if inquiry_deliver(inquiry=inquiry):
-            sent += 1
-        else:
-            waiting += 1
-    return sent, waiting
+    pending = Inquiry.objects.filter(delivery=Inquiry.Delivery.PENDING)
+    return send_each(pending, lambda inquiry: inquiry_deliver(inquiry=inquiry))
 
 
 def inquiries_purge(*, older_than_days: int) -> int:

@@ -76,15 +76,9 @@ def email_queue(*, message: EmailMessage) -> QueuedEmail:
     )
     queued.full_clean()
     queued.save()
-    after_response(lambda: _send_if_still_queued(queued.pk))
+    # A message whose transaction was rolled back is not found by the send, and so not sent.
+    after_response(lambda: queued_email_send(queued=queued))
     return queued
-
-
-def _send_if_still_queued(pk: int) -> None:
-    """Send a message stored earlier in the request, unless its transaction was rolled back."""
-    queued = QueuedEmail.objects.filter(pk=pk, status=QueuedEmail.Status.PENDING).first()
-    if queued:
-        queued_email_send(queued=queued)
 
 
 def queued_email_send(*, queued: QueuedEmail) -> bool:
@@ -125,12 +119,21 @@ def _send_locked(queued: QueuedEmail) -> bool:
     return True
 
 
-def queued_emails_send_pending() -> tuple[int, int]:
-    """Retry every stored message still waiting; returns (sent, still waiting)."""
+def send_each(pending: QuerySet, send: Callable[[Any], bool]) -> tuple[int, int]:
+    """Try every row of `pending`, oldest first; returns (sent, still waiting).
+
+    `send` gets each row with only its id loaded: send_once reads it whole once it holds the lock.
+    """
     sent = waiting = 0
-    for queued in QueuedEmail.objects.filter(status=QueuedEmail.Status.PENDING).order_by("pk"):
-        if queued_email_send(queued=queued):
+    for row in pending.only("pk").order_by("pk"):
+        if send(row):
             sent += 1
         else:
             waiting += 1
     return sent, waiting
+
+
+def queued_emails_send_pending() -> tuple[int, int]:
+    """Retry every stored message still waiting; returns (sent, still waiting)."""
+    pending = QueuedEmail.objects.filter(status=QueuedEmail.Status.PENDING)
+    return send_each(pending, lambda queued: queued_email_send(queued=queued))

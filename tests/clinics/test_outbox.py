@@ -4,12 +4,15 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import call_command
+from django.db import transaction
 
 from clinics.models import ChangeRequest, Claim
 from clinics.staff.services import claims, listings
+from directory import outbox
 from directory.models import QueuedEmail
-from directory.outbox import queued_emails_send_pending
+from directory.outbox import email_queue, queued_emails_send_pending
 from tests.staff_factories import listing_post_data, make_verified_user
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +133,14 @@ def test_the_admin_never_shows_a_queued_messages_body(settings, mail_down, admin
     response = admin_client.get(f"/admin/directory/queuedemail/{QueuedEmail.objects.get().pk}/change/")
     assert response.status_code == 200
     assert change.get_absolute_url().encode() not in response.content
+
+
+def test_a_message_queued_in_a_transaction_rolled_back_is_never_sent(mailoutbox):
+    outbox._collect_tasks()  # as when a request starts: tasks wait for its response
+    with pytest.raises(RuntimeError), transaction.atomic():
+        email_queue(message=EmailMessage("Never", "Not sent.", None, ["member@clinic.example"]))
+        raise RuntimeError("the view failed after queueing")
+    outbox._run_tasks()  # the response has gone
+
+    assert mailoutbox == []
+    assert not QueuedEmail.objects.exists()
