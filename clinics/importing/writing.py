@@ -124,6 +124,10 @@ def _copy(model, columns: list[str], rows) -> None:
 def _update(result: RowResult, user, now) -> None:
     """Change a listing to what its row says, for the columns the file has, keeping a version in its history."""
     clinic = result.clinic
+    if result.new_location and result.values.get("zip_code") != clinic.zip_code:
+        # A new ZIP code with no coordinates in the file: the old ones belong to the old address.
+        for name, value in result.new_location.items():
+            setattr(clinic, name, value)
     for name, value in result.values.items():
         if name not in ("source_name", "external_id"):
             setattr(clinic, name, value)

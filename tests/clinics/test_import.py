@@ -392,6 +392,21 @@ def test_a_file_without_coordinate_columns_leaves_an_exact_location_as_it_is(pla
     assert (clinic.latitude, clinic.location_precision) == (30.28, Clinic.LocationPrecision.EXACT)
 
 
+def test_a_new_zip_code_without_coordinates_moves_the_listing_to_that_zip_code(places):
+    load_places("78702")
+    import_clinics(
+        as_csv(row(latitude="30.2800", longitude="-97.7500"), columns=[*AUSTIN_ROW, "latitude", "longitude"]),
+        file_name="a.csv",
+        commit=True,
+    )
+
+    import_clinics(as_csv(row(zip_code="78702")), file_name="a.csv", commit=True)
+
+    clinic, place = Clinic.objects.get(), Place.objects.get(zip_code="78702")
+    assert (clinic.zip_code, clinic.latitude, clinic.longitude) == ("78702", place.latitude, place.longitude)
+    assert clinic.location_precision == Clinic.LocationPrecision.ZIP_AREA
+
+
 def test_an_exported_row_for_a_listing_this_site_does_not_have_creates_it_at_the_same_address(places):
     report = import_clinics(
         as_csv(row(slug="cedar-hollow-ketamine-austin"), columns=[*AUSTIN_ROW, "slug"]), file_name="a.csv", commit=True
