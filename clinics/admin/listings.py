@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinics.admin.imports import ClinicImportExportMixin
 from clinics.admin_forms import OfferAdminForm
 from clinics.models import (
+    CLINIC_FACT_GROUPS,
     Clinic,
     ClinicTreatment,
     Condition,
@@ -93,9 +94,7 @@ class ClinicAdmin(ClinicImportExportMixin, SimpleHistoryAdmin):
     list_select_related = True
     search_fields = ["name", "city", "=zip_code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    confirmation_fields = [
-        f"{group}_confirmed_{part}" for group in ("accepting", "hours", "telehealth") for part in ("at", "by", "how")
-    ]
+    confirmation_fields = [f"{group}_confirmed_{part}" for group in CLINIC_FACT_GROUPS for part in ("at", "by", "how")]
     readonly_fields = ["created_at", "updated_at", "facts_confirmed_at", *confirmation_fields]
     filter_horizontal = ["conditions", "languages"]
     show_full_result_count = False

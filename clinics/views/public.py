@@ -101,9 +101,8 @@ def _clinic_profile(request: HttpRequest, slug: str) -> dict:
     }
     profile = {
         part: render_to_string(f"clinics/includes/clinic_{part}.html", context, request=request)
-        for part in ("header", "sections", "contact")
+        for part in ("header", "sections", "contact", "guides")
     }
-    profile["guides"] = render_to_string("clinics/includes/clinic_guides.html", context, request=request)
     profile["logo_url"] = logo.image.url if logo else ""
     # An unbound form's fields are the same for everyone; its CSRF and submission tokens are not cached.
     profile["inquiry_fields"] = render_to_string("includes/inquiry_fields.html", {"form": InquiryForm()})

@@ -31,7 +31,12 @@ def reminder_from_token(token: str) -> FreshnessReminder:
         raise ValidationError("This link has expired. Sign in to confirm your listing from your dashboard.") from error
     except signing.BadSignature as error:
         raise ValidationError("This link is not valid. Please use the link from your e-mail.") from error
-    reminder = FreshnessReminder.objects.select_related("clinic").filter(pk=pk).first()
+    reminder = (
+        FreshnessReminder.objects.select_related("clinic")
+        .prefetch_related("clinic__clinic_treatments__treatment_type")  # the confirm page lists the offers
+        .filter(pk=pk)
+        .first()
+    )
     if reminder is None:
         raise ValidationError("This link is not valid. Please use the link from your e-mail.")
     return reminder
