@@ -127,8 +127,8 @@ class ClinicFilter(django_filters.FilterSet):
         form = ClinicSearchForm
 
     def __init__(self, data=None, *args, **kwargs) -> None:
-        """Load the reference choices once (four small queries) and set aside unknown ones."""
-        reference = _reference()
+        """Load the reference choices (kept until a listing changes) and set aside unknown ones."""
+        reference = cached("search-reference", _reference)
         choices = {name: [(key, label) for key, label, _ in rows] for name, rows in reference.items()}
         # The database id of each option, by filter and slug (or language code): filters match ids.
         self.ids: dict[str, dict[str, int]] = {
@@ -208,30 +208,43 @@ class ClinicFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def nearest_beyond_reach(self, limit: int = 3) -> list[Clinic]:
-        """For a place with nothing in reach: the nearest clinics that meet the filters, up to 500 miles away."""
+    def beyond_reach(self, limit: int = 3) -> tuple[list[Clinic], list[Clinic]]:
+        """For a place with nothing in reach: the nearest clinics that meet the filters, up to 500
+        miles away, and the nearest in the place's state with a telehealth or at-home option that
+        are not among them. Both lists' cards are read at once."""
+        nearest = self._nearest_ids(limit)
+        telehealth = self._telehealth_ids(limit, besides=nearest) if self.location.state else []
+        found = cards(self.card_clinics(), nearest + telehealth)
+        return found[: len(nearest)], found[len(nearest) :]
+
+    def _nearest_ids(self, limit: int) -> list[int]:
         location = self.location
         for miles in NEAREST_WITHIN_MILES:
+            distance = distance_in_miles(location)
             nearest = (
                 self.queryset.filter(bounding_box(location, miles), *self.conditions())
-                .annotate(distance_miles=distance_in_miles(location))
+                .annotate(distance_miles=distance)
                 .filter(distance_miles__lte=miles)
-                .order_by("distance_miles", "pk")
+                .order_by(distance.asc(), "pk")
             )
             ids = list(nearest.values_list("pk", flat=True)[:limit])
             if len(ids) == limit:
                 break
-        return cards(nearest, ids)
+        return ids
 
-    def telehealth_in_state(self, limit: int = 3) -> list[Clinic]:
-        """Clinics in the place's state with a telehealth or at-home option, nearest first."""
-        location = self.location
+    def _telehealth_ids(self, limit: int, besides: list[int]) -> list[int]:
         telehealth = (
-            self.queryset.filter(state=location.state, offers_telehealth=True)
-            .annotate(distance_miles=distance_in_miles(location))
-            .order_by("distance_miles", "pk")
+            self.queryset.filter(state=self.location.state, offers_telehealth=True)
+            .exclude(pk__in=besides)
+            .order_by(distance_in_miles(self.location).asc(), "pk")
         )
-        return cards(telehealth, list(telehealth.values_list("pk", flat=True)[:limit]))
+        return list(telehealth.values_list("pk", flat=True)[:limit])
+
+    def card_clinics(self) -> QuerySet:
+        """The published clinics as cards show them: with their distance from the place, if any."""
+        if self.location:
+            return self.queryset.annotate(distance_miles=distance_in_miles(self.location))
+        return self.queryset
 
     def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         """The conditions of the filters in use, except those left out (to count their options)."""

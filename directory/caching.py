@@ -38,6 +38,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import get_token
@@ -55,6 +56,7 @@ CSRF_SLOT = "csrf-token-slot"
 T = TypeVar("T")
 Version = tuple[str, float | None]  # a random id, and when the data next changes by itself (a timestamp)
 _batch = threading.local()
+_request = threading.local()  # the versions this thread's current request has read
 _next_change: dict[str, Callable[[], datetime | None]] = {}
 
 
@@ -107,25 +109,16 @@ def _still_current(version: Version) -> bool:
 def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,)) -> T:
     """The value under `key` if computed from the current data, else `compute()`, stored for next time.
 
-    One read of the versions when this process holds a current copy; one more for the shared entry
-    when it does not. An exception in `compute` (an Http404, say) is not cached.
+    One read of the versions per request (a request reads them once, however many entries it uses)
+    when this process holds a current copy; one more for the shared entry when it does not. An
+    exception in `compute` (an Http404, say) is not cached.
     """
     key = f"{key}:{release()}"
     local = caches["local"]
     held = local.get(key)
-    version_keys = [_version_key(name) for name in depends_on]
-    found = cache.get_many(version_keys)
-    versions = []
-    for name, version_key in zip(depends_on, version_keys, strict=True):
-        version = found.get(version_key)
-        if version is not None and not _still_current(version):
-            version = _new_version(name)
-            cache.set(version_key, version, None)
-        elif version is None:
-            version = _new_version(name)
-            if not cache.add(version_key, version, None):
-                return compute()  # another process has just started this version: don't guess it
-        versions.append(version)
+    versions = _current_versions(depends_on)
+    if versions is None:
+        return compute()  # another process has just started a version: don't guess it
     if held and held[0] == versions:
         return held[1]
     pages = caches["pages"]
@@ -135,6 +128,47 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
         pages.set(key, entry, TIMEOUT)
     local.set(key, entry, TIMEOUT)
     return entry[1]
+
+
+def _current_versions(names: tuple[str, ...]) -> list[Version] | None:
+    """The current version of each name: from this request's earlier reads, else the shared cache
+    (starting a version where there is none, or where its scheduled change has come)."""
+    seen = getattr(_request, "versions", None)
+    if seen is None:
+        seen = {}  # outside a request, every call reads afresh
+    unread = [name for name in names if name not in seen]
+    found = cache.get_many([_version_key(name) for name in unread]) if unread else {}
+    for name in unread:
+        version = found.get(_version_key(name))
+        if version is not None and not _still_current(version):
+            version = _new_version(name)
+            cache.set(_version_key(name), version, None)
+        elif version is None:
+            version = _new_version(name)
+            if not cache.add(_version_key(name), version, None):
+                return None
+        seen[name] = version
+    return [seen[name] for name in names]
+
+
+def _request_started(**kwargs) -> None:
+    _request.versions = {}
+
+
+def _request_finished(**kwargs) -> None:
+    _request.versions = None
+
+
+request_started.connect(_request_started, dispatch_uid="directory.caching.request_started")
+request_finished.connect(_request_finished, dispatch_uid="directory.caching.request_finished")
+
+
+def shared_page(request: HttpRequest, parameters: tuple[str, ...]) -> bool:
+    """Whether `page_for_everyone` keeps this request's page in the shared cache: an anonymous
+    visitor with no message waiting, on a URL with no query parameter but `parameters`."""
+    return not (
+        request.user.is_authenticated or len(messages.get_messages(request)) or set(request.GET) - set(parameters)
+    )
 
 
 def page_for_everyone(
@@ -156,10 +190,10 @@ def page_for_everyone(
     def render() -> str:
         return render_to_string(template, {**context(), "csrf_token": CSRF_SLOT}, request=request)
 
-    if request.user.is_authenticated or len(messages.get_messages(request)) or set(request.GET) - set(parameters):
-        html = render()
-    else:
+    if shared_page(request, parameters):
         html = cached(url_key("page", reading_only(request, parameters)), render, depends_on=depends_on)
+    else:
+        html = render()
     return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html
 
 
@@ -190,7 +224,13 @@ def data_changed(name: str) -> None:
     if getattr(_batch, "names", None) is not None:
         _batch.names.add(name)
         return
-    transaction.on_commit(lambda: cache.set(_version_key(name), _new_version(name), None))
+    transaction.on_commit(lambda: _start_version(name))
+
+
+def _start_version(name: str) -> None:
+    cache.set(_version_key(name), _new_version(name), None)
+    if getattr(_request, "versions", None) is not None:
+        _request.versions.pop(name, None)  # the rest of this request reads the new one
 
 
 @contextmanager
@@ -217,4 +257,4 @@ def guides_changed(**kwargs) -> None:
 def start_new_versions() -> None:
     """Make every cached entry stale, e.g. after a deploy that changes templates."""
     for name in (LISTINGS, GUIDES):
-        cache.set(_version_key(name), _new_version(name), None)
+        _start_version(name)

@@ -148,7 +148,7 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION", "django_cache"),
     },
     "pages": {
-        "BACKEND": env_str("PAGE_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": env_str("PAGE_CACHE_BACKEND", "directory.database_cache.DatabaseCache"),
         "LOCATION": env_str("PAGE_CACHE_LOCATION", "django_page_cache"),
     },
     "local": {

@@ -54,7 +54,7 @@ def _landing(request: HttpRequest, *, fixed: dict, crumbs: list, refine: dict, *
 
 def _results(request: HttpRequest, search: ClinicFilter) -> dict:
     """The page of clinic cards, rendered: the same for every visitor until a listing changes."""
-    page = results_page(request, search.qs)
+    page = results_page(request, search)
     return {
         "page_number": page.number,
         "result_count": page.paginator.count,

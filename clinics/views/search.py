@@ -3,7 +3,6 @@
 import math
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -13,7 +12,7 @@ from clinics import chips, keywords
 from clinics.filters import ClinicFilter, ClinicSearchForm, cards
 from clinics.models import Clinic
 from clinics.views import compare
-from directory.caching import CSRF_SLOT, cached, page_for_everyone, reading_only, url_key
+from directory.caching import CSRF_SLOT, cached, page_for_everyone, reading_only, shared_page, url_key
 
 CLINICS_PER_PAGE = 20
 MAX_PAGES = 50  # 1,000 clinics; past that, a narrower search serves the patient better than page 51
@@ -36,20 +35,20 @@ class CappedPaginator(Paginator):
         return self.count > self.shown
 
 
-def results_page(request: HttpRequest, results: QuerySet, count: int | None = None) -> Page:
-    """The requested page of results with their card details; 404 for a page that does not exist.
+def results_page(request: HttpRequest, search: ClinicFilter, count: int | None = None) -> Page:
+    """The requested page of the search's results with their card details; 404 for a page that does not exist.
 
     The page is found by ids first (see `cards`). Give the `count` of results when it is already known,
     and the paginator does not count again.
     """
-    paginator = CappedPaginator(results.values_list("pk", flat=True), CLINICS_PER_PAGE)
+    paginator = CappedPaginator(search.qs.values_list("pk", flat=True), CLINICS_PER_PAGE)
     if count is not None:
         paginator.count = count
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of clinics.") from None
-    page.object_list = cards(results, list(page.object_list))
+    page.object_list = cards(search.card_clinics(), list(page.object_list) if paginator.count else [])
     return page
 
 
@@ -60,31 +59,31 @@ SEARCH_PARAMETERS = (*ClinicSearchForm.base_fields, *ClinicFilter.base_filters, 
 def clinic_search(request: HttpRequest) -> HttpResponse:
     """The search page; it depends only on the query string and the listings, so it is cached.
 
-    The body is cached apart too, for members and URLs with other parameters, who get the rest of
-    the page rendered for them; it is computed from the parameters it reads alone. Words in the
+    For members and URLs with other parameters, who get the rest of the page rendered for them, the
+    body is cached apart, computed from the parameters it reads alone (a page cached whole needs no
+    second copy of its body). Words in the
     keyword box that name a filter become that filter first, by a redirect, so the page (and its
     cache entry) is the one for the explicit search.
     """
     if (understood := keywords.rewritten(request.GET)) is not None:
         return redirect(f"{request.path}?{understood.urlencode()}")
     reading = reading_only(request, SEARCH_PARAMETERS)
-    html = page_for_everyone(
-        request,
-        "clinics/search.html",
-        lambda: cached(url_key("search-page", reading), lambda: _search_body(reading)),
-        parameters=SEARCH_PARAMETERS,
-    )
+
+    def body() -> dict:
+        if shared_page(request, SEARCH_PARAMETERS):
+            return _search_body(reading)
+        return cached(url_key("search-page", reading), lambda: _search_body(reading))
+
+    html = page_for_everyone(request, "clinics/search.html", body, parameters=SEARCH_PARAMETERS)
     return HttpResponse(compare.with_tray(request, html))
 
 
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
-    page = results_page(request, search.qs, count=search.result_count)
+    page = results_page(request, search, count=search.result_count)
     search.mark_matching_offers(page)
     near_nothing = not page.object_list and search.location is not None
-    nearest = search.nearest_beyond_reach() if near_nothing else []
-    shown = {clinic.pk for clinic in nearest}
-    telehealth = search.telehealth_in_state() if near_nothing and search.location.state else []
+    nearest, telehealth = search.beyond_reach() if near_nothing else ([], [])
     context = {
         "search": search,
         "facets": search.facets(),
@@ -92,7 +91,7 @@ def _search_body(request: HttpRequest) -> dict:
         "chips": chips.chips(search, request.GET),
         "closest": [] if page.object_list else chips.closest_searches(search, request.GET),
         "nearest": nearest,
-        "telehealth": [clinic for clinic in telehealth if clinic.pk not in shown],
+        "telehealth": telehealth,
         "csrf_token": CSRF_SLOT,  # the body is cached for everyone; each visitor's token is filled in later
     }
     return {

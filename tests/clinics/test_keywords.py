@@ -384,9 +384,9 @@ def test_the_header_box_says_what_it_understands(client):
 def test_understanding_the_words_costs_a_fixed_number_of_queries(
     client, places, cache_versions, django_assert_max_num_queries
 ):
-    # The vocabulary: 2 cache reads (the versions, then the entry), 3 reference queries, 5 to store
+    # The vocabulary: 2 cache reads (the versions, then the entry), 3 reference queries, 1 to store
     # it; then 1 query for cities.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(7):
         redirected_to(client, "nasal spray ptsd aetna austin tx " + " ".join(f"w{n}" for n in range(40)))
     # Then the vocabulary comes from the cache (1 read); cities, 1 query.
     with django_assert_max_num_queries(2):
@@ -401,10 +401,10 @@ def test_the_page_after_the_keywords_has_a_fixed_query_count(
 ):
     for n in range(shown):
         make_clinic(treatments={"spravato": (500, 600)}, latitude=AUSTIN[0] + n / 100)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(7):
         explicit = client.get("/clinics/", {"q": "spravato austin tx"})["Location"]
     # As for any search near a place (tests/clinics/test_search.py); the chips cost nothing more.
-    with django_assert_max_num_queries(33):
+    with django_assert_max_num_queries(18):
         response = client.get(explicit)
     assert len(names(response)) == shown
 
@@ -416,7 +416,9 @@ def test_the_closest_searches_cost_one_count_per_part_of_the_search(
     make_clinic(treatments={"iv-infusion": (400, 500)})
     params = {"treatment": "spravato", "accepting": "on", "kap": "on"}
     params = dict(list(params.items())[:filters])
-    with django_assert_max_num_queries(31 + filters):
+    # The search page without a place (17, tests/clinics/test_search.py) less its ids and cards'
+    # 5, as nothing is found, then one count per part of the search.
+    with django_assert_max_num_queries(12 + filters):
         response = client.get("/clinics/", params)
     assert names(response) == []
 
@@ -425,8 +427,9 @@ def test_the_closest_searches_try_a_bounded_number_of_parts(client, cache_versio
     make_clinic(treatments={"iv-infusion": (400, 500)})
     every_condition = list(Condition.objects.values_list("slug", flat=True))
     vocabulary()
-    # The search page without a place (31), the keyword box (2: the vocabulary, cities), 8 counts.
-    with django_assert_max_num_queries(31 + 2 + 8):
+    # The search page without a place finding nothing (12), the keyword box (1: the vocabulary; the
+    # words name no place), 8 counts.
+    with django_assert_max_num_queries(12 + 1 + 8):
         response = client.get("/clinics/", {"treatment": "spravato", "condition": every_condition, "q": "harbor"})
     assert names(response) == []
     assert "Without Words: “harbor”" not in response.content.decode()  # finds nothing without the rest either

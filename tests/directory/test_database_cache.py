@@ -1,0 +1,40 @@
+"""The database cache's one-statement set: it stores, replaces and expires like Django's, and still culls."""
+
+import pytest
+from django.db import connection
+
+from directory.database_cache import CULL_CHECK_EVERY, DatabaseCache
+
+pytestmark = pytest.mark.django_db
+
+
+def page_cache(max_entries: int = 300) -> DatabaseCache:
+    return DatabaseCache("django_page_cache", {"OPTIONS": {"MAX_ENTRIES": max_entries}})
+
+
+def rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_page_cache")
+        return cursor.fetchone()[0]
+
+
+def test_a_set_stores_replaces_and_expires_a_value(django_assert_num_queries):
+    cache = page_cache()
+    with django_assert_num_queries(1):
+        cache.set("page", {"html": "<p>first</p>"}, 60)
+    cache.set("page", {"html": "<p>second</p>"}, 60)
+    assert cache.get("page") == {"html": "<p>second</p>"}
+    cache.set("forever", 1, None)
+    cache.set("gone", 1, 0)  # Django's "expire at once"
+    assert cache.get("forever") == 1
+    assert cache.get("gone") is None
+
+
+def test_the_rows_are_counted_and_culled_once_every_so_many_sets():
+    cache = page_cache(max_entries=10)
+    for n in range(CULL_CHECK_EVERY - 1):
+        cache.set(f"page-{n}", n, 60)
+    assert rows() == CULL_CHECK_EVERY - 1  # not counted yet: over the limit for a while
+    cache.set("one-more", 1, 60)
+    assert rows() < CULL_CHECK_EVERY * 3 // 4  # Django's cull: the expired rows, then a third of the rest
+    assert cache.get("one-more") == 1
