@@ -89,6 +89,18 @@ def test_nothing_within_the_radius_shows_telehealth_options_in_the_visitors_stat
     assert "Texas Telehealth" not in html
 
 
+def test_the_telehealth_list_holds_three_clinics_besides_the_nearest_ones(client, montana):
+    # Six telehealth clinics in Montana, 150 to 400 miles away: the nearest three are listed as the
+    # nearest clinics, and the telehealth list still has three, none of them repeated.
+    for n, miles in enumerate((150, 200, 250, 300, 350, 400)):
+        far_in_montana(miles, name=f"Montana Telehealth {n}", offers_telehealth=True)
+    html = client.get("/clinics/?where=59001&radius=10").content.decode()
+    nearest = html[html.index('id="nearest-title"') : html.index('id="telehealth-title"')]
+    telehealth = html[html.index('id="telehealth-title"') :]
+    assert re.findall(r">Montana Telehealth (\d)</a>", nearest) == ["0", "1", "2"]
+    assert re.findall(r">Montana Telehealth (\d)</a>", telehealth) == ["3", "4", "5"]
+
+
 def test_filters_that_leave_nothing_say_which_to_remove_and_what_that_gives(client, montana):
     for _ in range(3):
         make_clinic(treatments={"spravato": (500, 600)})
