@@ -169,8 +169,13 @@ class FacetQuery:
                 lowest = ("search_lowest_session_price <= %s", [price])
                 count("max_price", str(price), [*clinic_ok, "offers_ok_but_price", lowest])
 
+        # Every count above lets a clinic miss one filter group at most (the offer filters as one), so
+        # a clinic that misses two counts for nothing and is left out before the counting.
+        groups = ["offers_ok", *(f"ok_{name}" for name in self.chosen_groups)]
+        useful = f"WHERE {' + '.join(f'(NOT {group})::int' for group in groups)} <= 1" if len(groups) > 1 else ""
         rows_sql, rows_params = self.rows().query.sql_with_params()
-        sql = f"WITH reach AS ({rows_sql}) SELECT {', '.join(selects)} FROM reach"  # noqa: S608 - our own SQL; values are parameters
+        # MATERIALIZED: each clinic's yes/no columns are computed once, not again in every count.
+        sql = f"WITH reach AS MATERIALIZED ({rows_sql}) SELECT {', '.join(selects)} FROM reach {useful}"  # noqa: S608 - our own SQL; values are parameters
         with connection.cursor() as cursor:
             cursor.execute(sql, [*rows_params, *params])
             numbers = cursor.fetchone()
