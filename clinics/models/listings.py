@@ -274,6 +274,10 @@ class Clinic(models.Model):
             ),
         ]
 
+    # Miles from the searched place; a search near a place annotates it (ClinicFilter.card_clinics).
+    # A template asking an object for a missing attribute costs a dir() of it, once per card.
+    distance_miles = None
+
     def __str__(self) -> str:
         return self.name
 
