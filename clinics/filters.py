@@ -292,11 +292,11 @@ class ClinicFilter(django_filters.FilterSet):
                 offer.meets_filters = self.offer_matches(offer)
 
     def offer_matches(self, offer: ClinicTreatment) -> bool:
-        """Whether this offer (with carriers prefetched) meets the offer filters in use, checked in Python."""
+        """Whether this offer (from offers_with_details) meets the offer filters in use, checked in Python."""
         data = self.data_used
         if data.get("treatment") and offer.treatment_type.slug not in data["treatment"]:
             return False
-        if data.get("insurance") and not {c.slug for c in offer.carriers.all()} & set(data["insurance"]):
+        if data.get("insurance") and not set(offer.billed_carrier_slugs) & set(data["insurance"]):
             return False
         if data.get("max_price") and not (offer.per_session and offer.price_min <= data["max_price"]):
             return False

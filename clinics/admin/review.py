@@ -26,6 +26,7 @@ from clinics.models import (
     ListingReport,
     ListingToCheck,
     PossibleDuplicate,
+    offers_with_details,
 )
 from clinics.staff.changes import clinic_snapshot, describe_changes, new_photo_ids
 from clinics.staff.services import claims, listings
@@ -254,7 +255,7 @@ class VerificationQueueAdmin(admin.ModelAdmin):
     def confirm_view(self, request, pk: int):
         if not self.has_change_permission(request):
             raise PermissionDenied
-        clinic = get_object_or_404(Clinic.objects.prefetch_related("clinic_treatments__treatment_type"), pk=pk)
+        clinic = get_object_or_404(Clinic.objects.prefetch_related(offers_with_details()), pk=pk)
         form = FactConfirmForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             group = form.cleaned_data["group"]

@@ -1,7 +1,8 @@
 """What a clinic offers: one row per treatment type, with its self-pay price, its unit and who pays for it."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from simple_history import register
 
 from clinics.models.freshness import FACT_GROUPS, Confirmation, ConfirmedBy, ConfirmedHow
@@ -103,10 +104,17 @@ class ClinicTreatment(models.Model):
 
 
 def offers_with_details() -> Prefetch:
-    """A clinic's offers with their treatment type and carriers, for cards and pages (two queries)."""
+    """A clinic's offers with their treatment type and the carriers each bills, for cards and pages, in
+    one query: the carriers' names and slugs come as arrays, `billed_carrier_names` (A to Z) and
+    `billed_carrier_slugs`. Prefetching the carriers as objects took a second query and, for a page
+    of twenty cards, longer than everything else the cards read."""
+    carriers = InsuranceCarrier.objects.filter(offers=OuterRef("pk")).order_by("name")
     return Prefetch(
         "clinic_treatments",
-        queryset=ClinicTreatment.objects.select_related("treatment_type").prefetch_related("carriers"),
+        queryset=ClinicTreatment.objects.select_related("treatment_type").annotate(
+            billed_carrier_names=ArraySubquery(carriers.values("name")),
+            billed_carrier_slugs=ArraySubquery(carriers.values("slug")),
+        ),
     )
 
 

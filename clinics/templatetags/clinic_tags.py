@@ -30,8 +30,8 @@ def offer_price(offer: ClinicTreatment) -> str:
 
 @register.filter
 def carrier_names(offer: ClinicTreatment) -> str:
-    """The carriers an offer is billed to, from prefetched rows: "Aetna, Cigna"."""
-    return ", ".join(carrier.name for carrier in offer.carriers.all())
+    """The carriers an offer is billed to, as offers_with_details() reads them: "Aetna, Cigna"."""
+    return ", ".join(offer.billed_carrier_names)
 
 
 @register.filter

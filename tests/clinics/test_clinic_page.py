@@ -103,10 +103,10 @@ def test_the_clinic_page_query_count_does_not_grow_with_what_it_lists(
         clinic.languages.add(*Language.objects.all())
         for _ in range(4):
             make_guide(treatments=["iv-infusion"], conditions=["ptsd"])
-    # The cache reads (versions, then entry, for the page and the profile); the clinic, its treatments,
-    # conditions, carriers, languages and public photos; its guides; storing the profile; then storing
-    # the whole page for anonymous visitors; the day's view count.
-    with django_assert_max_num_queries(22):
+    # The cache reads (versions once, then the entries for the page and the profile); the clinic, its
+    # offers with their carriers, its conditions, languages and public photos; its guides; storing
+    # the profile; then storing the whole page for anonymous visitors; the day's view count.
+    with django_assert_max_num_queries(12):
         assert client.get(clinic.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(2):  # the cached page and the day's view count
         assert client.get(clinic.get_absolute_url()).status_code == 200

@@ -404,7 +404,7 @@ def test_the_page_after_the_keywords_has_a_fixed_query_count(
     with django_assert_max_num_queries(7):
         explicit = client.get("/clinics/", {"q": "spravato austin tx"})["Location"]
     # As for any search near a place (tests/clinics/test_search.py); the chips cost nothing more.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         response = client.get(explicit)
     assert len(names(response)) == shown
 
@@ -416,8 +416,8 @@ def test_the_closest_searches_cost_one_count_per_part_of_the_search(
     make_clinic(treatments={"iv-infusion": (400, 500)})
     params = {"treatment": "spravato", "accepting": "on", "kap": "on"}
     params = dict(list(params.items())[:filters])
-    # The search page without a place (17, tests/clinics/test_search.py) less its ids and cards'
-    # 5, as nothing is found, then one count per part of the search.
+    # The search page without a place (15, tests/clinics/test_search.py) less its ids and cards'
+    # 3, as nothing is found, then one count per part of the search.
     with django_assert_max_num_queries(12 + filters):
         response = client.get("/clinics/", params)
     assert names(response) == []

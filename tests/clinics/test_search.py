@@ -501,11 +501,11 @@ def test_the_search_page_query_count_does_not_grow_with_results(
         bill_insurance(clinic, "iv-infusion", "aetna")
         clinic.conditions.add(*Condition.objects.all())
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
-    # 4 choice lists, the place, the page's ids, its clinics, 3 prefetches, 1 facet query (which also
+    # 4 choice lists, the place, the page's ids, its clinics, their offers, 1 facet query (which also
     # counts the results);
     # the cache: the versions read once, 3 entries read (page, choice lists, facet counts), then the
     # same 3 stored with one statement each. The body is not stored apart from the page.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         response = search(client, **params)
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):  # the page, cached whole for anonymous visitors
@@ -519,7 +519,7 @@ def test_a_search_without_a_place_has_a_fixed_query_count_too(
     for _ in range(shown):
         make_clinic(treatments={"iv-infusion": (400, 600), "spravato": (500, 600)})
     # As above without the place.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(15):
         response = search(client, treatment="iv-infusion")
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):
