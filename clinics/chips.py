@@ -81,8 +81,8 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
 def closest_searches(search: ClinicFilter, params: QueryDict, limit: int = 4) -> list[Chip]:
     """For a search that finds nothing: the searches one part smaller (or wider) that find clinics.
 
-    One count per part tried, at most MAX_CLOSEST_TRIED: the words and the radius first, then the
-    parts in the order the chips show them.
+    At most MAX_CLOSEST_TRIED parts are tried: the words and the radius first, then the parts in
+    the order the chips show them.
     """
     if search.unreadable:
         return []
@@ -107,7 +107,14 @@ def _set(params: QueryDict, name: str, value: str) -> str:
 
 
 def _count_without(search: ClinicFilter, part: Chip) -> int:
-    """Clinics the search would find with one part removed (or the radius widened)."""
+    """Clinics the search would find with one part removed (or the radius widened).
+
+    A filter removed whole was counted with the facets; one choice of several, the radius, the
+    state, the city or the words take a count of their own.
+    """
+    without = search.facet_counts().get("without", {})
+    if part.name in without and not (part.value and len(search.data_used[part.name]) > 1):
+        return without[part.name]
     data = dict(search.data_used)
     if part.name == "radius":
         data["radius"] = RADIUS_CHOICES[-1][0]

@@ -6,7 +6,8 @@ database keeps on its row (clinics/search_columns.py: the ids of its treatments,
 conditions and languages, its prices per session). One aggregate over those rows then counts every
 option of every group: an option's count is the number of clinics that meet every other group's
 filter and have that option. It is the number of results the option gives; a test checks each.
-The same aggregate counts the search's own results, so the results page need not count them.
+The same aggregate counts the search's own results, so the results page need not count them, and
+the results without each filter in use (`without`), which a search that finds nothing offers.
 
 `facet_groups` lays the counts out as the filter panel shows them.
 """
@@ -40,6 +41,9 @@ PAYMENT_COLUMNS = {
     "sliding_scale": "offers_sliding_scale",
     "superbill": "offers_superbill",
 }
+# Filters on a clinic's treatment offers. With a treatment chosen, one offer must meet them all:
+# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV.
+OFFER_FILTERS = ["treatment", "insurance", "max_price"]
 # Filter groups decided by the clinic's own row and relations, one yes/no each.
 CLINIC_GROUPS = [
     "condition",
@@ -92,6 +96,13 @@ class FacetQuery:
         data = search.data_used
         self.chosen_groups = [name for name in CLINIC_GROUPS if data.get(name)]
         self.together = bool(data.get("treatment"))  # one offer must meet every offer filter
+        self.offer_filters_used = [name for name in OFFER_FILTERS if data.get(name)]
+        # The offer filters whose options are counted with the offer filters met but that one:
+        # those in use, for the search without them, and, with no treatment chosen, the insurance
+        # and price options (which then need an offer of any treatment).
+        self.offer_filters_left_out = list(
+            dict.fromkeys([*self.offer_filters_used, *([] if self.together else ["insurance", "max_price"])])
+        )
 
     def rows(self) -> QuerySet:
         """The clinics in reach, one row each with what the counts need."""
@@ -106,9 +117,8 @@ class FacetQuery:
                 for name in search_columns.COLUMNS
             },
         }
-        if not self.together:
-            columns["offers_ok_but_insurance"] = _all(search.offer_conditions(frozenset(["insurance"])))
-            columns["offers_ok_but_price"] = _all(search.offer_conditions(frozenset(["max_price"])))
+        for name in self.offer_filters_left_out:
+            columns[f"offers_ok_without_{name}"] = _all(search.offer_conditions(frozenset([name])))
         reach = search.within_reach(search.queryset).order_by()
         return reach.annotate(**columns).values(
             *columns,
@@ -161,13 +171,19 @@ class FacetQuery:
             if self.together:
                 count("insurance", slug, [*clinic_ok, some_offer_meets(treatments, [carrier], max_price, table="")])
             else:
-                count("insurance", slug, [*clinic_ok, "offers_ok_but_insurance", has("search_carriers", carrier, "")])
+                billed = has("search_carriers", carrier, "")
+                count("insurance", slug, [*clinic_ok, "offers_ok_without_insurance", billed])
         for price in self.price_steps:
             if self.together:
                 count("max_price", str(price), [*clinic_ok, some_offer_meets(treatments, carriers, price, table="")])
             else:
                 lowest = ("search_lowest_session_price <= %s", [price])
-                count("max_price", str(price), [*clinic_ok, "offers_ok_but_price", lowest])
+                count("max_price", str(price), [*clinic_ok, "offers_ok_without_max_price", lowest])
+        # The search without each filter in use, for the searches offered when it finds nothing.
+        for group in self.chosen_groups:
+            count("without", group, ["offers_ok", *others_ok(group)])
+        for name in self.offer_filters_used:
+            count("without", name, [*clinic_ok, f"offers_ok_without_{name}"])
 
         # Every count above lets a clinic miss one filter group at most (the offer filters as one), so
         # a clinic that misses two counts for nothing and is left out before the counting.

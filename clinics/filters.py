@@ -21,6 +21,7 @@ from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
     MAX_PRICE_CHOICES,
+    OFFER_FILTERS,
     PAYMENT_COLUMNS,
     PAYMENT_LABELS,
     FacetGroup,
@@ -56,11 +57,9 @@ SORT_RULES = {
     ),
     "name": ("Name", "Sorted by name, A to Z."),
 }
-# Filters on a clinic's treatment offers. With a treatment chosen, one offer must meet them all:
-# "Spravato, billed to Aetna" is one offer, not Spravato here and Aetna for IV. Like the
-# conditions and languages, they are checked on the search columns of the clinic's own row
-# (clinics/search_columns.py), by id: `ids` maps each option's slug or code to it.
-OFFER_FILTERS = ["treatment", "insurance", "max_price"]
+# The offer filters (facets.OFFER_FILTERS), like the conditions and languages, are checked on the
+# search columns of the clinic's own row (clinics/search_columns.py), by id: `ids` maps each
+# option's slug or code to it.
 # Filters whose options the clinic has many of, and the search column that holds their ids; they and
 # the clinic's yes/no filters are facets.CLINIC_GROUPS.
 MANY_TO_MANY = {"condition": "search_conditions", "language": "search_languages"}

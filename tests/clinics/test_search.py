@@ -311,6 +311,12 @@ def test_every_facet_count_equals_the_number_of_clinics_that_option_gives(places
             checked += 1
     assert checked == 4 + 10 + 1 + 11 + len(MAX_PRICE_CHOICES) + 3 + 4 + 2 + 11
     assert counts["results"]["all"] == search.qs.count()  # the results page takes its count from here
+    # The search without each filter in use, which a search finding nothing offers.
+    assert set(counts.get("without", {})) == set(search.filters_in_use)
+    for name, count in counts.get("without", {}).items():
+        smaller = data.copy()
+        smaller.pop(name)
+        assert count == ClinicFilter(smaller, queryset=Clinic.objects.published()).qs.count(), name
 
 
 def test_the_facet_counts_are_shown_beside_each_choice(client, varied_clinics):
