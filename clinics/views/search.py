@@ -81,9 +81,9 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
     page = results_page(request, search, count=search.result_count)
-    search.mark_matching_offers(page)
     near_nothing = not page.object_list and search.location is not None
     nearest, telehealth = search.beyond_reach() if near_nothing else ([], [])
+    search.mark_matching_offers([*page, *nearest])  # the nearest beyond reach meet the filters too
     context = {
         "search": search,
         "facets": search.facets(),

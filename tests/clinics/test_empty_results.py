@@ -89,6 +89,17 @@ def test_nothing_within_the_radius_shows_telehealth_options_in_the_visitors_stat
     assert "Texas Telehealth" not in html
 
 
+def test_the_nearest_clinics_beyond_reach_say_which_offer_met_the_filters(client, montana):
+    offers = {"iv-infusion": (400, 500), "spravato": (600, 700)}
+    clinic = far_in_montana(150, name="Prairie Ketamine", treatments=offers)
+    bill_insurance(clinic, "spravato", "aetna")
+    html = client.get("/clinics/?where=59001&radius=10&treatment=spravato&insurance=aetna").content.decode()
+    nearest = html[html.index('id="nearest-title"') :]
+    assert "Prairie Ketamine" in nearest
+    assert nearest.count("matches your filters") == 1
+    assert re.search(r'<li class="card__match">\s*<span class="card__treatment">Spravato:', nearest)
+
+
 def test_the_telehealth_list_holds_three_clinics_besides_the_nearest_ones(client, montana):
     # Six telehealth clinics in Montana, 150 to 400 miles away: the nearest three are listed as the
     # nearest clinics, and the telehealth list still has three, none of them repeated.
