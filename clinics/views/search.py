@@ -61,9 +61,8 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 
     For members and URLs with other parameters, who get the rest of the page rendered for them, the
     body is cached apart, computed from the parameters it reads alone (a page cached whole needs no
-    second copy of its body). Words in the
-    keyword box that name a filter become that filter first, by a redirect, so the page (and its
-    cache entry) is the one for the explicit search.
+    second copy of its body). Words in the keyword box that name a filter become that filter first,
+    by a redirect, so the page (and its cache entry) is the one for the explicit search.
     """
     if (understood := keywords.rewritten(request.GET)) is not None:
         return redirect(f"{request.path}?{understood.urlencode()}")

@@ -10,14 +10,15 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.management import call_command
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from clinics.freshness import facts_confirm
 from clinics.models import FACT_GROUPS, Clinic, ClinicTreatment, Condition, TreatmentType
-from directory.caching import release, url_key
+from directory.caching import cached, release, start_new_versions, url_key
 from tests.factories import make_clinic, make_guide
 from tests.staff_factories import make_place
 
@@ -133,6 +134,44 @@ def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(c
         assert stored_page(response) is None
     response = client.get("/clinics/?q=clinic")
     assert stored_page(response) is not None
+
+
+def test_a_request_reads_the_versions_once_and_sees_a_change_it_commits(django_assert_num_queries):
+    computed = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    # A request's start and end, as the test client sends them: without closing the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.send(sender=None)
+    try:
+        assert cached("one", compute) == 1
+        with django_assert_num_queries(2):  # no versions read again: only the entry, then its store
+            assert cached("two", compute) == 2
+        with django_assert_num_queries(0):  # the copy this process holds
+            assert cached("one", compute) == 1
+        start_new_versions()  # as a change committed during the request
+        assert cached("one", compute) == 3
+    finally:
+        request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_the_search_body_is_stored_apart_only_when_the_page_is_not_stored_whole(client):
+    make_clinic(name="Harbor Infusion Clinic")
+    body_keys = "SELECT count(*) FROM django_page_cache WHERE cache_key LIKE '%%search-page%%'"
+    client.get("/clinics/?q=harbor")
+    with connection.cursor() as cursor:
+        cursor.execute(body_keys)
+        assert cursor.fetchone()[0] == 0
+    client.get("/clinics/?q=harbor&utm_source=mail")
+    with connection.cursor() as cursor:
+        cursor.execute(body_keys)
+        assert cursor.fetchone()[0] == 1
 
 
 def page_cache_entries() -> int:
