@@ -35,6 +35,8 @@ def test_the_state_page_lists_that_states_clinics_and_links_its_cities(client):
     assert breadcrumbs(response) == ["Home", "Clinics", "Texas"]
     assert b"<title>Ketamine therapy clinics in Texas |" in response.content
     assert b'<link rel="canonical" href="http://localhost:8000/clinics/tx/">' in response.content
+    assert b"2 clinics in Texas list ketamine treatment with us" in response.content
+    assert b"each with its price and whether the clinic bills insurance for it" in response.content  # not "per session"
 
 
 def test_the_city_page_lists_that_citys_clinics(client):
@@ -43,6 +45,7 @@ def test_the_city_page_lists_that_citys_clinics(client):
     response = client.get("/clinics/ut/salt-lake-city/")
     assert response.status_code == 200
     assert names(response) == ["Lake Clinic"]
+    assert b"1 clinic in Salt Lake City lists ketamine treatment with us" in response.content
     assert breadcrumbs(response) == ["Home", "Clinics", "Utah", "Salt Lake City"]
     assert b"Ketamine therapy clinics in Salt Lake City, UT" in response.content
     assert b'href="/clinics/?where=Salt+Lake+City%2C+UT"' in response.content
