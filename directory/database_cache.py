@@ -23,6 +23,10 @@ class DatabaseCache(db.DatabaseCache):
     the entry the default timeout (5 minutes), so an hour-long rate-limit window ended early. Here the
     row is locked while it is counted, and its expiry stays as `add` set it."""
 
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self.sets_since_cull_check = 0
+
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
         database = router.db_for_write(self.cache_model_class)
@@ -42,10 +46,6 @@ class DatabaseCache(db.DatabaseCache):
                 [base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"), key],
             )
         return value
-
-    def __init__(self, table, params):
-        super().__init__(table, params)
-        self.sets_since_cull_check = 0
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
