@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinics.models import Clinic, FreshnessReminder, Membership
+from clinics.models import Clinic, ClinicTreatment, FreshnessReminder, Membership, TreatmentType
 from clinics.staff.services.reminders import reminder_link_token
 from tests.factories import make_clinic
 
@@ -49,6 +49,22 @@ def test_the_staff_of_a_listing_near_its_limit_get_one_link_to_confirm_and_one_t
     assert f"/manage/clinics/{due_clinic.slug}/edit/" in mail.body
     assert confirm_path(mail)
     assert FreshnessReminder.objects.filter(clinic=due_clinic).count() == 1
+
+
+def test_each_offer_due_is_named_by_its_treatment(clinic, owner, mailoutbox):
+    # Two offers whose prices and insurance reach their 6-month limit within a week.
+    for slug, price in [("iv-infusion", 500), ("spravato", 700)]:
+        ClinicTreatment.objects.update_or_create(
+            clinic=clinic,
+            treatment_type=TreatmentType.objects.get(slug=slug),
+            defaults={"price_min": price, "price_max": price, "confirmed_at": timezone.now() - timedelta(days=180)},
+        )
+    Clinic.objects.filter(pk=clinic.pk).refresh_facts_confirmed_at()
+    send()
+    [mail] = reminder_mails(mailoutbox, clinic)
+    assert "- Prices and insurance for IV infusion: last confirmed" in mail.body
+    assert "- Prices and insurance for Intranasal esketamine (Spravato): last confirmed" in mail.body
+    assert mail.body.count("Prices and insurance") == 2
 
 
 def test_an_unclaimed_or_fresh_listing_gets_no_reminder(clinic, owner, mailoutbox):

@@ -12,7 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinics.freshness import facts_confirm
-from clinics.models import FACT_GROUPS, Clinic, ConfirmedBy, ConfirmedHow, FreshnessReminder, Membership
+from clinics.models import (
+    CLINIC_FACT_GROUPS,
+    FACT_GROUPS,
+    Clinic,
+    Confirmation,
+    ConfirmedBy,
+    ConfirmedHow,
+    FreshnessReminder,
+    Membership,
+)
 from clinics.models.freshness import REMIND_BEFORE, REMINDER_INTERVAL, REMINDER_LINK_MAX_AGE
 from clinics.staff.mail import site_url, staff_mail_send
 
@@ -70,9 +79,19 @@ def clinics_to_remind():
         .with_facts_due(within=REMIND_BEFORE)
         .filter(Exists(listening))
         .exclude(Exists(recently))
-        .prefetch_related("clinic_treatments")  # their price confirmations, for the e-mail
+        .prefetch_related("clinic_treatments__treatment_type")  # their price confirmations, for the e-mail
         .order_by("pk")
     )
+
+
+def _facts_due(clinic: Clinic) -> list[tuple[str, Confirmation]]:
+    """The facts near their limit, each named as staff know it: an offer's prices by its treatment."""
+    due = [(confirmation.group.label, confirmation) for confirmation in map(clinic.confirmation, CLINIC_FACT_GROUPS)]
+    due += [
+        (f"{offer.confirmation.group.label} for {offer.treatment_type.name}", offer.confirmation)
+        for offer in clinic.clinic_treatments.all()
+    ]
+    return [(name, confirmation) for name, confirmation in due if confirmation.due_within(REMIND_BEFORE)]
 
 
 def reminder_send(*, clinic: Clinic) -> FreshnessReminder | None:
@@ -89,10 +108,9 @@ def reminder_send(*, clinic: Clinic) -> FreshnessReminder | None:
         if not members:
             return None
         reminder = FreshnessReminder.objects.create(clinic=clinic)
-    due = [confirmation for confirmation in clinic.confirmations() if confirmation.due_within(REMIND_BEFORE)]
     context = {
         "clinic": clinic,
-        "due": due,
+        "due": _facts_due(clinic),
         "confirm_url": site_url(reverse("owner:reminder_confirm", args=[reminder_link_token(reminder)])),
         "edit_url": site_url(reverse("owner:clinic_edit", args=[clinic.slug])),
         "settings_url": site_url(reverse("owner:dashboard")),
