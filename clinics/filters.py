@@ -259,8 +259,8 @@ class ClinicFilter(django_filters.FilterSet):
     def offer_sql(self, left_out: frozenset[str] = frozenset()) -> list[search_columns.Sql]:
         """The offer filters in use, except those left out, as SQL on the search columns.
 
-        With a treatment chosen, one condition: one offer meets them all (with the treatment itself
-        left out, an offer of any treatment). Without, one condition per filter, each met by any offer.
+        With a treatment chosen (and not left out), one condition: one offer meets them all. Without,
+        one condition per filter, each met by any offer.
         """
         data = self.data_used
         used = {name for name in OFFER_FILTERS if data.get(name) and name not in left_out}
@@ -268,9 +268,8 @@ class ClinicFilter(django_filters.FilterSet):
             return []
         carriers = self.ids_of("insurance", data["insurance"]) if "insurance" in used else []
         max_price = data["max_price"] if "max_price" in used else None
-        if data.get("treatment"):
-            chosen = "treatment" in used
-            treatments = self.ids_of("treatment", data["treatment"]) if chosen else list(self.ids["treatment"].values())
+        if "treatment" in used:
+            treatments = self.ids_of("treatment", data["treatment"])
             return [search_columns.some_offer_meets(treatments, carriers, max_price)]
         conditions = []
         if carriers:

@@ -319,6 +319,20 @@ def test_every_facet_count_equals_the_number_of_clinics_that_option_gives(places
         assert count == ClinicFilter(smaller, queryset=Clinic.objects.published()).qs.count(), name
 
 
+def test_the_search_without_its_treatment_checks_insurance_and_price_on_any_offers():
+    # Without Spravato the search asks for some offer billing Aetna and some offer at $500 or less:
+    # here two offers, neither of them both.
+    clinic = make_clinic(treatments={"iv-infusion": (700, 800), "spravato": (400, 450)})
+    bill_insurance(clinic, "iv-infusion", "aetna")
+    data = QueryDict("treatment=spravato&insurance=aetna&max_price=500")
+    without = ClinicFilter(data, queryset=Clinic.objects.published())._count_facets()["without"]
+    for name in ("treatment", "insurance", "max_price"):
+        smaller = data.copy()
+        smaller.pop(name)
+        assert without[name] == ClinicFilter(smaller, queryset=Clinic.objects.published()).qs.count(), name
+    assert without["treatment"] == 1
+
+
 def test_the_facet_counts_are_shown_beside_each_choice(client, varied_clinics):
     response = search(client, accepting="on")
     html = response.content.decode()
