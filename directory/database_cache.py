@@ -2,7 +2,9 @@
 
 import base64
 import pickle
+from collections import Counter
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from django.core.cache.backends import db
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -23,9 +25,10 @@ class DatabaseCache(db.DatabaseCache):
     the entry the default timeout (5 minutes), so an hour-long rate-limit window ended early. Here the
     row is locked while it is counted, and its expiry stays as `add` set it."""
 
-    def __init__(self, table, params):
-        super().__init__(table, params)
-        self.sets_since_cull_check = 0
+    # Sets since the table's size was last looked at, by table. On the class: Django makes a cache
+    # object per thread, and a count per thread would never reach the limit under runserver, which
+    # serves each request in a thread of its own. Threads may miscount by a few; that is harmless.
+    sets_since_cull_check: ClassVar[Counter[str]] = Counter()
 
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -55,9 +58,9 @@ class DatabaseCache(db.DatabaseCache):
         connection = connections[database]
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
-            self.sets_since_cull_check += 1
-            if self.sets_since_cull_check >= CULL_CHECK_EVERY:
-                self.sets_since_cull_check = 0
+            self.sets_since_cull_check[self._table] += 1
+            if self.sets_since_cull_check[self._table] >= CULL_CHECK_EVERY:
+                self.sets_since_cull_check[self._table] = 0
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the table is our own setting
                 rows = cursor.fetchone()[0]
                 if rows > self._max_entries:

@@ -17,15 +17,12 @@ def _plain_static_files(settings):
 def _fresh_caches():
     """Each test starts as a new app server would: no copies of cached entries in this process, and
     no sets made yet towards the database caches' next look at their size (a query a pin would count)."""
-    from django.conf import settings
     from django.core.cache import caches
 
     from directory.database_cache import DatabaseCache
 
     caches["local"].clear()
-    for alias in settings.CACHES:
-        if isinstance(caches[alias], DatabaseCache):
-            caches[alias].sets_since_cull_check = 0
+    DatabaseCache.sets_since_cull_check.clear()
 
 
 def pytest_configure(config):
