@@ -92,8 +92,9 @@ def closest_searches(search: ClinicFilter, params: QueryDict, limit: int = 4) ->
     if search.location and search.radius < widest:
         options.append(Chip(f"Within {widest} miles", "radius", "", "?" + _set(params, "radius", str(widest))))
     options = [*options, *(part for part in parts if part.name != "q")][:MAX_CLOSEST_TRIED]
+    counted = search.facet_counts().get("without", {})
     for option in options:
-        option.count = _count_without(search, option)
+        option.count = _count_without(search, option, counted)
     found = [option for option in options if option.count]
     found.sort(key=lambda option: -option.count)
     return found[:limit]
@@ -106,15 +107,14 @@ def _set(params: QueryDict, name: str, value: str) -> str:
     return result.urlencode()
 
 
-def _count_without(search: ClinicFilter, part: Chip) -> int:
+def _count_without(search: ClinicFilter, part: Chip, counted: dict[str, int]) -> int:
     """Clinics the search would find with one part removed (or the radius widened).
 
-    A filter removed whole was counted with the facets; one choice of several, the radius, the
+    A filter removed whole was `counted` with the facets; one choice of several, the radius, the
     state, the city or the words take a count of their own.
     """
-    without = search.facet_counts().get("without", {})
-    if part.name in without and not (part.value and len(search.data_used[part.name]) > 1):
-        return without[part.name]
+    if part.name in counted and not (part.value and len(search.data_used[part.name]) > 1):
+        return counted[part.name]
     data = dict(search.data_used)
     if part.name == "radius":
         data["radius"] = RADIUS_CHOICES[-1][0]

@@ -219,12 +219,11 @@ class ClinicFilter(django_filters.FilterSet):
     def _nearest_ids(self, limit: int) -> list[int]:
         location = self.location
         for miles in NEAREST_WITHIN_MILES:
-            distance = distance_in_miles(location)
             nearest = (
                 self.queryset.filter(bounding_box(location, miles), *self.conditions())
-                .annotate(distance_miles=distance)
+                .annotate(distance_miles=distance_in_miles(location))
                 .filter(distance_miles__lte=miles)
-                .order_by(distance.asc(), "pk")
+                .order_by("distance_miles", "pk")
             )
             ids = list(nearest.values_list("pk", flat=True)[:limit])
             if len(ids) == limit:
