@@ -1,4 +1,5 @@
-"""The database cache's one-statement set: it stores, replaces and expires like Django's, and still culls."""
+"""The database cache's one-statement set: it stores, replaces and expires like Django's, compresses
+large values, and still culls."""
 
 import pytest
 from django.db import connection
@@ -40,3 +41,15 @@ def test_the_rows_are_counted_and_culled_once_every_so_many_sets_of_the_process(
     cache.set("one-more", 1, 60)
     assert rows() < CULL_CHECK_EVERY * 3 // 4  # Django's cull: the expired rows, then a third of the rest
     assert cache.get("one-more") == 1
+
+
+def test_a_large_value_is_stored_compressed_and_read_back_whole():
+    cache = page_cache()
+    html = "<article class='card'>Willow Ketamine Center</article>\n" * 1000  # about 54 KB, like a search page
+    cache.set("large", {"html": html}, 60)
+    cache.set("small", "<p>short</p>", 60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, length(value) FROM django_page_cache")
+        stored = {key.rsplit(":", 1)[-1]: length for key, length in cursor.fetchall()}
+    assert stored["large"] < len(html) // 10
+    assert cache.get_many(["large", "small"]) == {"large": {"html": html}, "small": "<p>short</p>"}
