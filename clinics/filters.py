@@ -11,12 +11,13 @@ from operator import or_
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, IntegerField, Q, QuerySet
+from django.db.models import F, FloatField, IntegerField, Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from clinics import search_columns
+from clinics.cards import Card, OfferFacts, cards
 from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
@@ -32,7 +33,6 @@ from clinics.models import (
     CONFIRMED_RECENTLY,
     MONITORED_BY_PHYSICIAN_OR_CRNA,
     Clinic,
-    ClinicTreatment,
     Condition,
     InsuranceCarrier,
     Language,
@@ -63,16 +63,6 @@ SORT_RULES = {
 # Filters whose options the clinic has many of, and the search column that holds their ids; they and
 # the clinic's yes/no filters are facets.CLINIC_GROUPS.
 MANY_TO_MANY = {"condition": "search_conditions", "language": "search_languages"}
-
-
-def cards(clinics: QuerySet, ids: list[int]) -> list[Clinic]:
-    """The clinics with these ids, with their card details, in the order of `ids`.
-
-    A list of results is found first by ids alone, which the search's covering index holds, so
-    that only the clinics shown are read whole.
-    """
-    found = {clinic.pk: clinic for clinic in clinics.filter(pk__in=ids).for_cards()} if ids else {}
-    return [found[pk] for pk in ids]
 
 
 def _reference() -> dict[str, list[tuple[str, str, int]]]:
@@ -207,16 +197,16 @@ class ClinicFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def beyond_reach(self, limit: int = 3) -> tuple[list[Clinic], list[Clinic]]:
+    def beyond_reach(self, limit: int = 3) -> tuple[list[Card], list[Card]]:
         """For a place with nothing in reach: the nearest clinics that meet the filters, up to 500
         miles away, and the nearest in the place's state with a telehealth or at-home option that
         are not among them. Both lists' cards are read at once."""
-        nearest = self._nearest_ids(limit)
-        telehealth = self._telehealth_ids(limit, besides=nearest) if self.location.state else []
-        found = cards(self.card_clinics(), nearest + telehealth)
+        nearest = self._nearest(limit)
+        telehealth = self._nearest_telehealth(limit, besides=[pk for pk, _ in nearest]) if self.location.state else []
+        found = cards(nearest + telehealth, minor=True)
         return found[: len(nearest)], found[len(nearest) :]
 
-    def _nearest_ids(self, limit: int) -> list[int]:
+    def _nearest(self, limit: int) -> list[tuple[int, float]]:
         location = self.location
         for miles in NEAREST_WITHIN_MILES:
             nearest = (
@@ -225,24 +215,25 @@ class ClinicFilter(django_filters.FilterSet):
                 .filter(distance_miles__lte=miles)
                 .order_by("distance_miles", "pk")
             )
-            ids = list(nearest.values_list("pk", flat=True)[:limit])
-            if len(ids) == limit:
+            rows = list(nearest.values_list("pk", "distance_miles")[:limit])
+            if len(rows) == limit:
                 break
-        return ids
+        return rows
 
-    def _telehealth_ids(self, limit: int, besides: list[int]) -> list[int]:
+    def _nearest_telehealth(self, limit: int, besides: list[int]) -> list[tuple[int, float]]:
         telehealth = (
             self.queryset.filter(state=self.location.state, offers_telehealth=True)
             .exclude(pk__in=besides)
-            .order_by(distance_in_miles(self.location).asc(), "pk")
+            .annotate(distance_miles=distance_in_miles(self.location))
+            .order_by("distance_miles", "pk")
         )
-        return list(telehealth.values_list("pk", flat=True)[:limit])
+        return list(telehealth.values_list("pk", "distance_miles")[:limit])
 
-    def card_clinics(self) -> QuerySet:
-        """The published clinics as cards show them: with their distance from the place, if any."""
-        if self.location:
-            return self.queryset.annotate(distance_miles=distance_in_miles(self.location))
-        return self.queryset
+    def card_rows(self, queryset: QuerySet) -> QuerySet:
+        """The (id, miles from the place or None) rows of the clinics `cards` shows for this search."""
+        if self.location and not self.unreadable:  # an unreadable search has no results, nor distances
+            return queryset.values_list("pk", "distance_miles")
+        return queryset.values_list("pk", Value(None, output_field=FloatField()))
 
     def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         """The conditions of the filters in use, except those left out (to count their options)."""
@@ -280,20 +271,19 @@ class ClinicFilter(django_filters.FilterSet):
     def offer_conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         return [search_columns.condition(sql) for sql in self.offer_sql(left_out)]
 
-    def mark_matching_offers(self, clinics) -> None:
-        """Flag each offer (prefetched) that met the offer filters, so a card can say which one did."""
+    def mark_matching_offers(self, found: list[Card]) -> None:
+        """Mark each offer on these cards that met the offer filters, so the card can say which one did."""
         if not any(self.data_used.get(name) for name in OFFER_FILTERS):
             return
-        for clinic in clinics:
-            for offer in clinic.clinic_treatments.all():
-                offer.meets_filters = self.offer_matches(offer)
+        for card in found:
+            card.matching = {offer.pk for offer in card.offers if self.offer_matches(offer)}
 
-    def offer_matches(self, offer: ClinicTreatment) -> bool:
-        """Whether this offer (from offers_with_details) meets the offer filters in use, checked in Python."""
+    def offer_matches(self, offer: OfferFacts) -> bool:
+        """Whether this offer meets the offer filters in use, checked in Python."""
         data = self.data_used
-        if data.get("treatment") and offer.treatment_type.slug not in data["treatment"]:
+        if data.get("treatment") and offer.treatment not in data["treatment"]:
             return False
-        if data.get("insurance") and not set(offer.billed_carrier_slugs) & set(data["insurance"]):
+        if data.get("insurance") and not offer.carriers & set(data["insurance"]):
             return False
         if data.get("max_price") and not (offer.per_session and offer.price_min <= data["max_price"]):
             return False

@@ -130,6 +130,26 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
     return entry[1]
 
 
+def cached_many(name: str, ids: list[int], compute: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
+    """`cached` for many entries of one kind, by id, computed from the listings: one read of the shared
+    cache for them all, and one `compute` for the ids it holds no current entry of (it returns a value
+    for each id it can), stored together. Unlike `cached`, no copy is kept in this process: twenty
+    entries a page would soon push out the pages kept there.
+    """
+    versions = _current_versions((LISTINGS,))
+    if versions is None:
+        return compute(ids)  # another process has just started a version: don't guess it
+    keys = {pk: f"{name}:{pk}:{release()}" for pk in ids}
+    pages = caches["pages"]
+    held = pages.get_many(list(keys.values()))
+    found = {pk: held[key][1] for pk, key in keys.items() if key in held and held[key][0] == versions}
+    if missing := [pk for pk in ids if pk not in found]:
+        computed = compute(missing)
+        pages.set_many({keys[pk]: (versions, value) for pk, value in computed.items()}, TIMEOUT)
+        found.update(computed)
+    return found
+
+
 def _current_versions(names: tuple[str, ...]) -> list[Version] | None:
     """The current version of each name: from this request's earlier reads, else the shared cache
     (starting a version where there is none, or where its scheduled change has come)."""

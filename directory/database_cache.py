@@ -12,7 +12,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-# How many sets a process makes between two looks at the table's size (Django's own set counts
+# How many entries a process sets between two looks at the table's size (Django's own set counts
 # every row before every write). The table can outgrow MAX_ENTRIES by that many sets per process.
 CULL_CHECK_EVERY = 50
 # Values that pickle to more than this are stored compressed. A cached search page is 30 to 60 KiB of
@@ -27,8 +27,9 @@ class Compressed(bytes):
 
 class DatabaseCache(db.DatabaseCache):
     """Django's own set counts the table's rows, then looks the key up and writes it inside a
-    transaction: five round trips for every new search page cached. Here it is one upsert, and the
-    rows are counted (and culled past MAX_ENTRIES, as Django does) once every CULL_CHECK_EVERY sets.
+    transaction: five round trips for every new search page cached. Here it is one upsert (one for
+    all the entries of a set_many), and the rows are counted (and culled past MAX_ENTRIES, as Django
+    does) once every CULL_CHECK_EVERY entries set.
 
     Django's own increment reads, then writes: two requests at once count once, and the write gives
     the entry the default timeout (5 minutes), so an hour-long rate-limit window ended early. Here the
@@ -67,29 +68,37 @@ class DatabaseCache(db.DatabaseCache):
         }
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        key = self.make_and_validate_key(key, version=version)
+        self.set_many({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Every entry in one upsert (Django's own set_many calls set once per entry)."""
+        if not data:
+            return []
         timeout = self.get_backend_timeout(timeout)
         expires = datetime.max.replace(tzinfo=UTC) if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
         database = router.db_for_write(self.cache_model_class)
         connection = connections[database]
         table = connection.ops.quote_name(self._table)
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        rows = [
+            (self.make_and_validate_key(key, version=version), base64.b64encode(self._pickled(value)).decode("latin1"))
+            for key, value in data.items()
+        ]
         with connection.cursor() as cursor:
-            self.sets_since_cull_check[self._table] += 1
+            self.sets_since_cull_check[self._table] += len(rows)
             if self.sets_since_cull_check[self._table] >= CULL_CHECK_EVERY:
                 self.sets_since_cull_check[self._table] = 0
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the table is our own setting
-                rows = cursor.fetchone()[0]
-                if rows > self._max_entries:
-                    self._cull(database, cursor, timezone.now().replace(microsecond=0), rows)
+                count = cursor.fetchone()[0]
+                if count > self._max_entries:
+                    self._cull(database, cursor, timezone.now().replace(microsecond=0), count)
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 - as above
-                "ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
-                [
-                    key,
-                    base64.b64encode(self._pickled(value)).decode("latin1"),
-                    connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0)),
-                ],
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES "  # noqa: S608 - as above
+                + ", ".join(["(%s, %s, %s)"] * len(rows))
+                + " ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
+                [part for key, value in rows for part in (key, value, expires)],
             )
+        return []
 
     def _pickled(self, value) -> bytes:
         pickled = pickle.dumps(value, self.pickle_protocol)

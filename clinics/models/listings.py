@@ -279,7 +279,7 @@ class Clinic(models.Model):
             ),
         ]
 
-    # Miles from the searched place; a search near a place annotates it (ClinicFilter.card_clinics).
+    # Miles from the searched place, which a search near a place sets on the clinics it shows (filters.cards).
     # A template asking an object for a missing attribute costs a dir() of it, once per card.
     distance_miles = None
 

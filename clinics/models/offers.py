@@ -44,10 +44,6 @@ class ClinicTreatment(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.CharField(max_length=10, choices=ConfirmedBy.choices, blank=True)
     confirmed_how = models.CharField(max_length=10, choices=ConfirmedHow.choices, blank=True)
-    # Whether the offer met a search's offer filters, so its card can say so; a search sets it
-    # (ClinicFilter.mark_matching_offers). A template asking an object for a missing attribute costs
-    # a dir() of it, once per offer per card.
-    meets_filters = False
 
     class Meta:
         ordering = ["treatment_type__position"]

@@ -9,9 +9,25 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinics import cards
 from clinics.models import Clinic, ClinicTreatment, Confirmation
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def card_distance(context, clinic: Clinic) -> str:
+    """A card's distance from the searched place: a slot in a card rendered for the cache (clinics/cards.py)."""
+    if context.get("slots"):
+        return cards.slot("distance")
+    return cards.distance_html(clinic.distance_miles, clinic.location_is_approximate)
+
+
+@register.simple_tag(takes_context=True)
+def offer_match(context, offer: ClinicTreatment, part: str) -> str:
+    """Where a card marks an offer that met the search's filters (`part` is a key of cards.MATCH): a slot
+    in a card rendered for the cache, else nothing (a card outside a search)."""
+    return cards.slot(f"{part}:{offer.pk}") if context.get("slots") else ""
 
 
 @register.simple_tag

@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from clinics import chips, keywords
-from clinics.filters import ClinicFilter, ClinicSearchForm, cards
+from clinics.cards import cards
+from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic
 from clinics.views import compare
 from directory.caching import CSRF_SLOT, cached, page_for_everyone, reading_only, shared_page, url_key
@@ -36,19 +37,19 @@ class CappedPaginator(Paginator):
 
 
 def results_page(request: HttpRequest, search: ClinicFilter, count: int | None = None) -> Page:
-    """The requested page of the search's results with their card details; 404 for a page that does not exist.
+    """The requested page of the search's results as cards; 404 for a page that does not exist.
 
     The page is found by ids first (see `cards`). Give the `count` of results when it is already known,
     and the paginator does not count again.
     """
-    paginator = CappedPaginator(search.qs.values_list("pk", flat=True), CLINICS_PER_PAGE)
+    paginator = CappedPaginator(search.card_rows(search.qs), CLINICS_PER_PAGE)
     if count is not None:
         paginator.count = count
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
         raise Http404("No such page of clinics.") from None
-    page.object_list = cards(search.card_clinics(), list(page.object_list) if paginator.count else [])
+    page.object_list = cards(list(page.object_list) if paginator.count else [])
     return page
 
 

@@ -129,8 +129,8 @@ def test_landing_page_query_counts_do_not_grow_with_results(
         make_clinic(treatments={"iv-infusion": (400, 600), "spravato": (500, 600)}).conditions.add(ptsd)
     # 4 choice lists, the page's own data (1-2), count, the page's ids, its clinics, their offers, related links (1-2),
     # related guides, and the cache: read the versions once, then read and store the whole page, the
-    # choice lists, the results, and the state's cities or the treatment's prices.
-    with django_assert_max_num_queries(22):
+    # choice lists, the results, the cards, and the state's cities or the treatment's prices.
+    with django_assert_max_num_queries(24):
         response = client.get(url)
     assert len(names(response)) == shown
     with django_assert_num_queries(1):  # the page, cached whole for anonymous visitors

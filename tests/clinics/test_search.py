@@ -85,6 +85,24 @@ def test_results_near_a_place_come_nearest_first_with_the_distance(client, place
     assert b"Sorted by distance, nearest first. <strong>No clinic pays for placement.</strong>" in response.content
 
 
+def test_a_card_kept_in_the_cache_shows_each_search_its_own_distance(client, places):
+    make_clinic(name="Near", **north_of_austin(3))
+    assert b'<span class="card__distance">3.0 mi</span>' in search(client, where="78701").content
+    # The card is now in the cache; from Buda the clinic is about 17 miles away, and without a place
+    # there is no distance to show.
+    assert re.findall(r'class="card__distance">([\d.]+) mi<', search(client, where="78610").content.decode()) == [
+        "16.9"
+    ]
+    assert b"card__distance" not in search(client, treatment="iv-infusion").content
+
+
+def test_a_place_with_words_too_long_to_read_finds_nothing_and_says_so(client, places):
+    make_clinic(name="Near", **north_of_austin(3))
+    response = search(client, where="78701", q="ketamine " * 30)
+    assert names(response) == []
+    assert b"We could not read part of this search" in response.content
+
+
 def test_the_default_radius_is_25_miles(client, places):
     make_clinic(name="Twenty Four", **north_of_austin(24))
     make_clinic(name="Twenty Six", **north_of_austin(26))
@@ -523,13 +541,18 @@ def test_the_search_page_query_count_does_not_grow_with_results(
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
     # 4 choice lists, the place, the page's ids, its clinics, their offers, 1 facet query (which also
     # counts the results);
-    # the cache: the versions read once, 3 entries read (page, choice lists, facet counts), then the
-    # same 3 stored with one statement each. The body is not stored apart from the page.
-    with django_assert_max_num_queries(16):
+    # the cache: the versions read once, 4 entries read (page, choice lists, facet counts, the cards
+    # all at once), then the same 4 stored with one statement each. The body is not stored apart
+    # from the page.
+    with django_assert_max_num_queries(18):
         response = search(client, **params)
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):  # the page, cached whole for anonymous visitors
         assert names(search(client, **params)) == names(response)
+    # Another page of the same search, the same clinics: the facet counts and the cards come from the
+    # cache (the versions, the page, the place, the page's ids, the cards; the page stored).
+    with django_assert_max_num_queries(6):
+        assert sorted(names(search(client, **params, sort="name"))) == sorted(names(response))
 
 
 @pytest.mark.parametrize("shown", [1, 20])
@@ -539,7 +562,7 @@ def test_a_search_without_a_place_has_a_fixed_query_count_too(
     for _ in range(shown):
         make_clinic(treatments={"iv-infusion": (400, 600), "spravato": (500, 600)})
     # As above without the place.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = search(client, treatment="iv-infusion")
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):

@@ -53,3 +53,13 @@ def test_a_large_value_is_stored_compressed_and_read_back_whole():
         stored = {key.rsplit(":", 1)[-1]: length for key, length in cursor.fetchall()}
     assert stored["large"] < len(html) // 10
     assert cache.get_many(["large", "small"]) == {"large": {"html": html}, "small": "<p>short</p>"}
+
+
+def test_set_many_stores_every_entry_in_one_statement(django_assert_num_queries):
+    cache = page_cache()
+    with django_assert_num_queries(1):
+        assert cache.set_many({"card-1": "<article>1</article>", "card-2": "<article>2</article>"}, 60) == []
+    assert cache.get_many(["card-1", "card-2", "card-3"]) == {
+        "card-1": "<article>1</article>",
+        "card-2": "<article>2</article>",
+    }
