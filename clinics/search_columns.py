@@ -48,11 +48,20 @@ def has_any(column: str, ids: list[int], table: str = CLINIC) -> Sql:
 
 def offer_meets(treatment: int, carriers: list[int], max_price: int | None, table: str = CLINIC) -> Sql:
     """Whether the clinic's offer of this treatment bills one of the carriers (if any are given) and
-    costs at most max_price per session (if given). A clinic offers each treatment at most once."""
-    parts, params = [f"%s = ANY({table}search_treatments)"], [treatment]
-    if carriers:
-        parts.append(f"{table}search_offer_carriers && %s::bigint[]")
-        params.append([treatment * TREATMENT_SHIFT + carrier for carrier in carriers])
+    costs at most max_price per session (if given). A clinic offers each treatment at most once.
+
+    A (treatment, carrier) pair is there only for an offer of that treatment, so with carriers the
+    pairs alone say the treatment is offered. Inside the facet query (table ""), which tests every
+    clinic in reach instead of finding them through an index, a single pair is tested with = ANY:
+    PostgreSQL takes about half as long over it as over && (which the GIN index needs elsewhere).
+    """
+    pairs = [treatment * TREATMENT_SHIFT + carrier for carrier in carriers]
+    if not pairs:
+        parts, params = [f"%s = ANY({table}search_treatments)"], [treatment]
+    elif len(pairs) == 1 and table == "":
+        parts, params = ["%s = ANY(search_offer_carriers)"], pairs
+    else:
+        parts, params = [f"{table}search_offer_carriers && %s::bigint[]"], [pairs]
     if max_price is not None:
         parts.append(f"{table}search_session_prices[%s] <= %s")
         params += [treatment, max_price]
