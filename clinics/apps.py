@@ -9,7 +9,7 @@ class ClinicsConfig(AppConfig):
     def ready(self) -> None:
         from clinics import models
         from clinics.images import photo_visibility
-        from directory.caching import listings_changed
+        from directory.caching import listings_changed, reference_changed
         from directory.media import register_media_rule
 
         register_media_rule(photo_visibility)
@@ -29,6 +29,12 @@ class ClinicsConfig(AppConfig):
             post_save.connect(listings_changed, sender=model, dispatch_uid=f"listings_changed_save_{model.__name__}")
             post_delete.connect(
                 listings_changed, sender=model, dispatch_uid=f"listings_changed_delete_{model.__name__}"
+            )
+        # What a clinic's card names of them (clinics/cards.py).
+        for model in [models.TreatmentType, models.Condition, models.InsuranceCarrier, models.Language]:
+            post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference_changed_save_{model.__name__}")
+            post_delete.connect(
+                reference_changed, sender=model, dispatch_uid=f"reference_changed_delete_{model.__name__}"
             )
         for relation in [models.Clinic.conditions, models.Clinic.languages, models.ClinicTreatment.carriers]:
             m2m_changed.connect(

@@ -1,27 +1,40 @@
-"""The clinic cards on a list of results, each rendered once and kept in the cache until a listing changes.
+"""The clinic cards on a list of results, each rendered once per version of its clinic and kept in the cache.
 
-What a card shows of a clinic is the same on every list but for two things: the distance from the
-searched place, and which of its offers met the search's filters. A card is rendered with a slot
-for each (its name between two NUL characters, which no text stored in PostgreSQL can hold), and
-`Card` fills them in for the search at hand. A page of twenty cards read and rendered afresh took
-about 15 ms; from the cache, one query and well under a millisecond.
+What a card shows of a clinic is the same on every list but for three things: the distance from
+the searched place, which of its offers met the search's filters, and, as time passes, whether its
+facts are out of date. A card is rendered with a slot for each (its name between two NUL
+characters, which no text stored in PostgreSQL can hold), and `Card` fills them in when the page is
+drawn. The card is kept under its clinic's card_version, which the database raises with any change
+to what the card shows (migration 0026), and under the reference data's version (the names of
+treatments, conditions and carriers), so an edit to one clinic renders only its card again.
+
+Twenty cards read and rendered afresh take about 15 ms; from the cache, one query and well under
+a millisecond. `manage.py warm_cards` renders the cards the cache lacks, after a deploy say.
 """
 
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinics import search_columns
 from clinics.models import Clinic, ClinicTreatment
-from directory.caching import cached_many
+from directory.caching import REFERENCE, cached_many
 
 SLOT = "\0"
-# How a card marks an offer that met the filters: on its list item, and as a note after it.
-MATCH = {
+# A card is exact for its clinic's card_version; old ones are cleared out after a week.
+CARD_TIMEOUT = 7 * 24 * 60 * 60
+# How a card marks an offer that met the filters (on its list item, and as a note after it), and
+# facts past their time.
+MARKS = {
     "match-class": ' class="card__match"',
     "match-note": '<span class="card__match-note">matches your filters</span>',
+    "stale": '<span class="badge badge--warn">May be out of date</span>',
 }
+
+Row = tuple[int, float | None, int]  # a clinic's id, miles from the searched place (or None), card_version
 
 
 def slot(name: str) -> str:
@@ -60,29 +73,34 @@ class OfferFacts:
 
 @dataclass
 class Card:
-    """A clinic's card as kept in the cache, with this search's distance and matching offers to fill in."""
+    """A clinic's card as kept in the cache, with what depends on the search and the time to fill in."""
 
     pk: int
     parts: tuple[str, ...]  # the HTML split at SLOT: every second part is a slot's name
     offers: tuple[OfferFacts, ...]
     approximate: bool  # the clinic is placed by its ZIP code, so its distance is rounded
+    stale_after: float | None  # when its stalest fact goes out of date (a timestamp); None if never confirmed
     distance_miles: float | None = None
     matching: set[int] = field(default_factory=set)  # the ids of the offers that met the filters
 
     @classmethod
-    def of(cls, clinic: Clinic, *, minor: bool) -> "Card":
-        """`clinic` from Clinic.objects.for_cards(); `minor` for a card under a section's own heading."""
-        html = render_to_string(
-            "includes/clinic_card.html", {"clinic": clinic, "compare": True, "minor": minor, "slots": True}
-        )
+    def of(cls, clinic: Clinic) -> "Card":
+        """`clinic` from Clinic.objects.for_cards()."""
+        html = render_to_string("includes/clinic_card.html", {"clinic": clinic, "compare": True, "slots": True})
         offers = tuple(OfferFacts.of(offer) for offer in clinic.clinic_treatments.all())
-        return cls(clinic.pk, tuple(html.split(SLOT)), offers, clinic.location_is_approximate)
+        due = clinic.stalest_confirmation.due_at
+        return cls(
+            clinic.pk, tuple(html.split(SLOT)), offers, clinic.location_is_approximate, due and due.timestamp()
+        )
 
     def _filled(self, name: str) -> str:
         if name == "distance":
             return distance_html(self.distance_miles, self.approximate)
-        part, _, pk = name.partition(":")
-        return MATCH[part] if int(pk) in self.matching else ""
+        if name == "stale":
+            stale = self.stale_after is None or self.stale_after < timezone.now().timestamp()
+            return MARKS["stale"] if stale else ""
+        mark, _, pk = name.partition(":")
+        return MARKS[mark] if int(pk) in self.matching else ""
 
     def __str__(self) -> str:
         parts = list(self.parts)
@@ -90,22 +108,36 @@ class Card:
         return mark_safe("".join(parts))  # noqa: S308 - rendered by the card template, slots filled by this class
 
 
-def cards(rows: list[tuple[int, float | None]], *, minor: bool = False) -> list[Card]:
-    """The cards of the published clinics of these (id, miles from the searched place or None) rows,
-    in their order, with their distance filled in.
+def cards(rows: list[Row]) -> list[Card]:
+    """The cards of the published clinics of these rows, in their order, with their distance filled in.
 
-    A list of results is found first by ids alone, which the search's covering index holds, so that
-    only the clinics shown are read whole, and only those whose card the cache does not hold.
+    A list of results is found first by ids alone, which the search's covering index holds with the
+    card versions, so that only the clinics shown are read whole, and only those whose card the
+    cache lacks.
     """
-
-    def render(ids: list[int]) -> dict[int, Card]:
-        clinics = Clinic.objects.published().filter(pk__in=ids).for_cards()
-        return {clinic.pk: Card.of(clinic, minor=minor) for clinic in clinics}
-
-    found = cached_many("clinic-card-minor" if minor else "clinic-card", [pk for pk, _ in rows], render)
+    found = _cards({pk: version for pk, _, version in rows})
     shown = []
-    for pk, miles in rows:
+    for pk, miles, _ in rows:
         if card := found.get(pk):  # else unpublished since its id was read
             card.distance_miles = miles
             shown.append(card)
     return shown
+
+
+def _cards(versions: dict[int, int], rendered: list[int] | None = None) -> dict[int, Card]:
+    def render(ids: list[int]) -> dict[int, Card]:
+        if rendered is not None:
+            rendered.append(len(ids))
+        return {clinic.pk: Card.of(clinic) for clinic in Clinic.objects.published().filter(pk__in=ids).for_cards()}
+
+    keys = {pk: f"clinic-card:{pk}:{version}" for pk, version in versions.items()}
+    return cached_many(keys, render, depends_on=(REFERENCE,), alias="cards", timeout=CARD_TIMEOUT)
+
+
+def warm(batch_size: int = 500) -> tuple[int, int]:
+    """Render the card of every published clinic that the cache lacks: (clinics, cards rendered)."""
+    rows = list(Clinic.objects.published().order_by("pk").values_list("pk", search_columns.card_version()))
+    rendered: list[int] = []
+    for start in range(0, len(rows), batch_size):
+        _cards(dict(rows[start : start + batch_size]), rendered)
+    return len(rows), sum(rendered)

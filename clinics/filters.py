@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from clinics import search_columns
-from clinics.cards import Card, OfferFacts, cards
+from clinics.cards import Card, OfferFacts, Row, cards
 from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
@@ -202,11 +202,11 @@ class ClinicFilter(django_filters.FilterSet):
         miles away, and the nearest in the place's state with a telehealth or at-home option that
         are not among them. Both lists' cards are read at once."""
         nearest = self._nearest(limit)
-        telehealth = self._nearest_telehealth(limit, besides=[pk for pk, _ in nearest]) if self.location.state else []
-        found = cards(nearest + telehealth, minor=True)
+        telehealth = self._nearest_telehealth(limit, besides=[pk for pk, *_ in nearest]) if self.location.state else []
+        found = cards(nearest + telehealth)
         return found[: len(nearest)], found[len(nearest) :]
 
-    def _nearest(self, limit: int) -> list[tuple[int, float]]:
+    def _nearest(self, limit: int) -> list[Row]:
         location = self.location
         for miles in NEAREST_WITHIN_MILES:
             nearest = (
@@ -215,25 +215,27 @@ class ClinicFilter(django_filters.FilterSet):
                 .filter(distance_miles__lte=miles)
                 .order_by("distance_miles", "pk")
             )
-            rows = list(nearest.values_list("pk", "distance_miles")[:limit])
+            rows = list(self.card_rows(nearest)[:limit])
             if len(rows) == limit:
                 break
         return rows
 
-    def _nearest_telehealth(self, limit: int, besides: list[int]) -> list[tuple[int, float]]:
+    def _nearest_telehealth(self, limit: int, besides: list[int]) -> list[Row]:
         telehealth = (
             self.queryset.filter(state=self.location.state, offers_telehealth=True)
             .exclude(pk__in=besides)
             .annotate(distance_miles=distance_in_miles(self.location))
             .order_by("distance_miles", "pk")
         )
-        return list(telehealth.values_list("pk", "distance_miles")[:limit])
+        return list(self.card_rows(telehealth)[:limit])
 
     def card_rows(self, queryset: QuerySet) -> QuerySet:
-        """The (id, miles from the place or None) rows of the clinics `cards` shows for this search."""
+        """The rows `cards` takes (id, miles from the place or None, card_version) of these clinics."""
         if self.location and not self.unreadable:  # an unreadable search has no results, nor distances
-            return queryset.values_list("pk", "distance_miles")
-        return queryset.values_list("pk", Value(None, output_field=FloatField()))
+            distance = F("distance_miles")
+        else:
+            distance = Value(None, output_field=FloatField())
+        return queryset.values_list("pk", distance, search_columns.card_version())
 
     def conditions(self, left_out: frozenset[str] = frozenset()) -> list[Q]:
         """The conditions of the filters in use, except those left out (to count their options)."""

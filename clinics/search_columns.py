@@ -6,7 +6,7 @@ SQL: each function returns (sql, params). `table` is how the SQL names the clini
 in a query on Clinic (the default), or "" inside the facet query, whose rows carry the same names.
 """
 
-from django.db.models import BooleanField, Field, Q
+from django.db.models import BooleanField, Field, IntegerField, Q
 from django.db.models.expressions import RawSQL
 
 CLINIC = '"clinics_clinic".'
@@ -28,6 +28,11 @@ Sql = tuple[str, list]
 def expression(sql: Sql, output_field: Field) -> RawSQL:
     """The SQL as an expression to annotate or order by; only this module's SQL, values as parameters."""
     return RawSQL(*sql, output_field=output_field)  # noqa: S611
+
+
+def card_version() -> RawSQL:
+    """The number the database raises with any change to what the clinic's card shows (migration 0026)."""
+    return expression((f"{CLINIC}card_version", []), IntegerField())
 
 
 def condition(sql: Sql) -> Q:

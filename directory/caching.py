@@ -47,6 +47,9 @@ from django.utils import timezone
 
 LISTINGS = "listings"
 GUIDES = "guides"
+# The reference data alone (treatments, conditions, carriers, languages): entries computed from one
+# listing and the reference data keep to their listing's own version and this one.
+REFERENCE = "reference"
 # Pages show "confirmed in the last 6 months", "may be out of date" and similar;
 # an hour bounds how late that can turn.
 TIMEOUT = 60 * 60
@@ -54,6 +57,7 @@ TIMEOUT = 60 * 60
 CSRF_SLOT = "csrf-token-slot"
 
 T = TypeVar("T")
+K = TypeVar("K")
 Version = tuple[str, float | None]  # a random id, and when the data next changes by itself (a timestamp)
 _batch = threading.local()
 _request = threading.local()  # the versions this thread's current request has read
@@ -130,33 +134,43 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
     return entry[1]
 
 
-def cached_many(name: str, ids: list[int], compute: Callable[[list[int]], dict[int, T]]) -> dict[int, T]:
-    """`cached` for many entries of one kind, by id, computed from the listings: one read of the shared
-    cache for them all, and one `compute` for the ids it holds no current entry of (it returns a value
-    for each id it can), stored together. Unlike `cached`, no copy is kept in this process: twenty
-    entries a page would soon push out the pages kept there.
+def cached_many(
+    keys: dict[K, str],
+    compute: Callable[[list[K]], dict[K, T]],
+    *,
+    depends_on: tuple[str, ...],
+    alias: str,
+    timeout: int,
+) -> dict[K, T]:
+    """`cached` for many entries at once, each item under its own key (which can carry the version of
+    the row it is computed from): one read of the `alias` cache for them all, and one `compute` for
+    the items it holds no current entry of (it returns a value for each item it can), stored
+    together. No copy is kept in this process: there are too many entries for its memory.
     """
-    versions = _current_versions((LISTINGS,))
+    versions = _current_versions(depends_on)
     if versions is None:
-        return compute(ids)  # another process has just started a version: don't guess it
-    keys = {pk: f"{name}:{pk}:{release()}" for pk in ids}
-    pages = caches["pages"]
-    held = pages.get_many(list(keys.values()))
-    found = {pk: held[key][1] for pk, key in keys.items() if key in held and held[key][0] == versions}
-    if missing := [pk for pk in ids if pk not in found]:
+        return compute(list(keys))  # another process has just started a version: don't guess it
+    full = {item: f"{key}:{release()}" for item, key in keys.items()}
+    store = caches[alias]
+    held = store.get_many(list(full.values()))
+    found = {item: held[key][1] for item, key in full.items() if key in held and held[key][0] == versions}
+    if missing := [item for item in keys if item not in found]:
         computed = compute(missing)
-        pages.set_many({keys[pk]: (versions, value) for pk, value in computed.items()}, TIMEOUT)
+        store.set_many({full[item]: (versions, value) for item, value in computed.items()}, timeout)
         found.update(computed)
     return found
 
 
 def _current_versions(names: tuple[str, ...]) -> list[Version] | None:
     """The current version of each name: from this request's earlier reads, else the shared cache
-    (starting a version where there is none, or where its scheduled change has come)."""
+    (starting a version where there is none, or where its scheduled change has come). A request
+    reads every version at its first need of one: many pages need two or three."""
     seen = getattr(_request, "versions", None)
     if seen is None:
-        seen = {}  # outside a request, every call reads afresh
-    unread = [name for name in names if name not in seen]
+        seen, to_read = {}, names  # outside a request, every call reads afresh
+    else:
+        to_read = tuple(dict.fromkeys([*names, LISTINGS, GUIDES, REFERENCE]))
+    unread = [name for name in to_read if name not in seen]
     found = cache.get_many([_version_key(name) for name in unread]) if unread else {}
     for name in unread:
         version = found.get(_version_key(name))
@@ -274,7 +288,11 @@ def guides_changed(**kwargs) -> None:
     data_changed(GUIDES)
 
 
+def reference_changed(**kwargs) -> None:
+    data_changed(REFERENCE)
+
+
 def start_new_versions() -> None:
     """Make every cached entry stale, e.g. after a deploy that changes templates."""
-    for name in (LISTINGS, GUIDES):
+    for name in (LISTINGS, GUIDES, REFERENCE):
         _start_version(name)

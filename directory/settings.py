@@ -139,9 +139,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The caches and sessions are in the database by default, so several app servers can share one
 # PostgreSQL. "default" holds security state: rate-limit counts, allauth's sign-in lockouts and the
 # versions of cached pages. "pages" holds cached pages and computed entries (directory/caching.py),
-# which any visitor can add to with a new URL; apart, filling it can never evict the former. "local"
-# holds each process's copies of shared entries, used only while the shared versions say they are
-# current; nothing depends on what one process keeps.
+# which any visitor can add to with a new URL; apart, filling it can never evict the former. "cards"
+# holds each clinic's search result card (clinics/cards.py): as many as there are clinics, kept for
+# days, so new searches filling "pages" do not push them out. "local" holds each process's copies
+# of shared entries, used only while the shared versions say they are current; nothing depends on
+# what one process keeps.
 CACHES = {
     "default": {
         "BACKEND": env_str("CACHE_BACKEND", "directory.database_cache.DatabaseCache"),
@@ -150,6 +152,10 @@ CACHES = {
     "pages": {
         "BACKEND": env_str("PAGE_CACHE_BACKEND", "directory.database_cache.DatabaseCache"),
         "LOCATION": env_str("PAGE_CACHE_LOCATION", "django_page_cache"),
+    },
+    "cards": {
+        "BACKEND": env_str("CARD_CACHE_BACKEND", "directory.database_cache.DatabaseCache"),
+        "LOCATION": env_str("CARD_CACHE_LOCATION", "django_card_cache"),
     },
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -162,6 +168,7 @@ CACHES = {
 for alias, variable, max_entries in [
     ("default", "CACHE_MAX_ENTRIES", 100000),
     ("pages", "PAGE_CACHE_MAX_ENTRIES", 20000),
+    ("cards", "CARD_CACHE_MAX_ENTRIES", 300000),  # every card of 100,000 clinics, with room for new versions
 ]:
     if CACHES[alias]["BACKEND"].endswith("DatabaseCache"):
         CACHES[alias]["OPTIONS"] = {"MAX_ENTRIES": env_int(variable, max_entries)}

@@ -1,5 +1,7 @@
-"""Plain factory helpers: each makes one valid object, with any field overridden by keyword."""
+"""Plain factory helpers: each makes one valid object, with any field overridden by keyword. And how
+tests read the clinics a page lists."""
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from itertools import count
@@ -116,3 +118,10 @@ def make_guide(*, treatments: Iterable[str] = (), conditions: Iterable[str] = ()
     guide.treatment_types.set(TreatmentType.objects.filter(slug__in=treatments))
     guide.conditions.set(Condition.objects.filter(slug__in=conditions))
     return guide
+
+
+def result_names(response) -> list[str]:
+    """The clinic names of a search or landing page's results, in order; not the nearest clinics
+    listed beyond a search that finds nothing."""
+    results = re.search(r'<section class="results".*?</section>', response.content.decode(), re.S)
+    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', results[0]) if results else []

@@ -25,9 +25,17 @@ def card_distance(context, clinic: Clinic) -> str:
 
 @register.simple_tag(takes_context=True)
 def offer_match(context, offer: ClinicTreatment, part: str) -> str:
-    """Where a card marks an offer that met the search's filters (`part` is a key of cards.MATCH): a slot
-    in a card rendered for the cache, else nothing (a card outside a search)."""
+    """Where a card marks an offer that met the search's filters (`part`: "match-class" or "match-note"):
+    a slot in a card rendered for the cache, else nothing (a card outside a search)."""
     return cards.slot(f"{part}:{offer.pk}") if context.get("slots") else ""
+
+
+@register.simple_tag(takes_context=True)
+def stale_badge(context, confirmation: Confirmation) -> str:
+    """A card's "May be out of date" badge: a slot in a card rendered for the cache, which can outlive the facts."""
+    if context.get("slots"):
+        return cards.slot("stale")
+    return mark_safe(cards.MARKS["stale"]) if confirmation.stale else ""  # noqa: S308 - our own constant
 
 
 @register.simple_tag

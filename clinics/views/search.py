@@ -81,7 +81,8 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
     page = results_page(request, search, count=search.result_count)
-    near_nothing = not page.object_list and search.location is not None
+    # A search we could not read wholly finds nothing; the clinics nearest its place would be a guess.
+    near_nothing = not page.object_list and search.location is not None and not search.unreadable
     nearest, telehealth = search.beyond_reach() if near_nothing else ([], [])
     search.mark_matching_offers([*page, *nearest])  # the nearest beyond reach meet the filters too
     context = {

@@ -20,13 +20,10 @@ from clinics.freshness import facts_confirm
 from clinics.models import FACT_GROUPS, Clinic, ClinicTreatment, Condition, TreatmentType
 from directory.caching import cached, release, start_new_versions, url_key
 from tests.factories import make_clinic, make_guide
+from tests.factories import result_names as card_names
 from tests.staff_factories import make_place
 
 pytestmark = pytest.mark.django_db
-
-
-def card_names(response) -> list[str]:
-    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 def test_an_edited_listing_shows_on_its_page_at_once(client, django_capture_on_commit_callbacks):
@@ -252,9 +249,7 @@ def release_templates(settings, tmp_path):
     release.cache_clear()
 
 
-def test_a_release_with_changed_templates_serves_new_pages_without_any_manual_step(
-    client, settings, release_templates
-):
+def test_a_release_with_changed_templates_serves_new_pages_without_any_manual_step(client, settings, release_templates):
     clinic = make_clinic()
     pages = [clinic.get_absolute_url(), "/clinics/?q=clinic", "/clinics/tx/", "/"]
     for path in pages:

@@ -54,7 +54,7 @@ def test_nothing_within_the_radius_shows_the_nearest_clinics_beyond_it_with_thei
     html = client.get("/clinics/?where=59001&radius=100").content.decode()
     section = html[html.index('id="nearest-title"') :]
     assert "The nearest clinics beyond 100 miles" in section
-    assert re.findall(r'class="card__title card__title--minor"><a href="[^"]+">([^<]+)</a>', section)[:2] == [
+    assert re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', section)[:2] == [
         "Prairie Ketamine",
         "Far Plains Clinic",
     ]

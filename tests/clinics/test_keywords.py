@@ -12,6 +12,7 @@ from clinics.keywords import read, rewritten
 from clinics.models import Condition, Place
 from clinics.vocabulary import vocabulary
 from tests.factories import AUSTIN, bill_insurance, make_clinic
+from tests.factories import result_names as names
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,6 @@ def seen_clinics():
 
 
 CALIFORNIA = {"city": "Fresno", "state": "CA", "zip_code": "93721", "latitude": 36.7378, "longitude": -119.7871}
-
-
-def names(response) -> list[str]:
-    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 def redirected_to(client, query: str, **params) -> dict[str, list[str]]:

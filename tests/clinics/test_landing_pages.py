@@ -7,12 +7,9 @@ from django.urls import resolve
 
 from clinics.models import Clinic, Condition
 from tests.factories import make_clinic
+from tests.factories import result_names as names
 
 pytestmark = pytest.mark.django_db
-
-
-def names(response) -> list[str]:
-    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 def breadcrumbs(response) -> list[str]:

@@ -12,13 +12,10 @@ from clinics.models import ChangeRequest, Clinic, ClinicTreatment, Condition, In
 from clinics.staff.forms import SELF_PAY_WITH_CARRIERS, TreatmentOfferForm
 from clinics.staff.services import listings
 from tests.factories import bill_insurance, make_clinic
+from tests.factories import result_names as names
 from tests.staff_factories import listing_post_data
 
 pytestmark = pytest.mark.django_db
-
-
-def names(response) -> list[str]:
-    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 def card_of(response, name: str) -> str:
