@@ -1,6 +1,6 @@
 """Throughput and latency of the main pages against a trivial view, measured in the same run.
 
-Usage: make bench [CLINICS=100000] [DURATION=10] [CONNECTIONS=16] [WORKERS=2] [ONLY=clinic]
+Usage: make bench [CLINICS=100000] [DURATION=10] [CONNECTIONS=16] [WORKERS=2] [ONLY=clinic] [WARM_CARDS=0]
 
 Builds (once) a separate database `bench` on the embedded PostgreSQL - or uses BENCH_DATABASE_URL -
 with CLINICS demo clinics, starts gunicorn on 127.0.0.1 with production settings, and drives each
@@ -10,8 +10,12 @@ before any page's own work. On a machine shared with other work the ceiling move
 view is measured again for half the time just before each page, and the page's ratio is to that.
 
 Each page's SQL queries are counted through Django's test client against the same database, once
-with an empty cache ("cold") and once right after ("warm", what wrk mostly sees). p50 and p95 are
-exact percentiles of wrk's recorded latencies, printed by a small Lua `done` hook.
+with empty page and card caches ("cold") and once right after ("warm", what wrk mostly sees). p50
+and p95 are exact percentiles of wrk's recorded latencies, printed by a small Lua `done` hook.
+
+Before wrk starts, every clinic's result card is rendered into the card cache (manage.py
+warm_cards), as on a site that has run for a while or after a release: the never-cached rows then
+measure new searches, not new cards. WARM_CARDS=0 leaves the card cache as the counting left it.
 """
 
 import json
@@ -32,6 +36,7 @@ DURATION = int(os.environ.get("DURATION", "10"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
 ONLY = os.environ.get("ONLY", "")  # measure only the pages whose names contain this
+WARM_CARDS = os.environ.get("WARM_CARDS", "1") != "0"
 
 TRIVIAL = "trivial view (robots.txt)"
 PAGES = [
@@ -81,13 +86,16 @@ end
 """
 
 COUNT_QUERIES = """
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-cache.clear()
+from directory.caching import start_new_versions
+
+start_new_versions()  # as on a running site: the versions exist, no entry is current
 caches["pages"].clear()
+caches["cards"].clear()
 client = Client(HTTP_HOST="127.0.0.1")
 for path in PATHS:
     counts = []
@@ -223,6 +231,8 @@ def main() -> None:
             path = path.replace("{new}", items[0])
         pages.append((name, path))
     queries = query_counts([path for _, path in pages], env)
+    if WARM_CARDS:
+        print(manage("warm_cards", env=env).strip(), flush=True)
 
     port = free_port()
     server = subprocess.Popen(
@@ -249,7 +259,8 @@ def main() -> None:
                 time.sleep(0.1)
         print(
             f"\n{CLINICS:,} clinics; gunicorn {WORKERS} sync workers; wrk {CONNECTIONS} connections for "
-            f"{DURATION} s per page; {os.cpu_count()} CPUs shared with the database and wrk.\n"
+            f"{DURATION} s per page; {os.cpu_count()} CPUs shared with the database and wrk; "
+            f"result cards {'rendered beforehand' if WARM_CARDS else 'rendered as searches need them'}.\n"
         )
         print(
             "| page | requests/s | trivial just before | ratio | p50 ms | p95 ms | queries (cold/warm) "
