@@ -1,6 +1,7 @@
 """Search on a phone and by keyboard, empty results that lead somewhere, and compare across pages, in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from clinics.models import Clinic, Place
 from tests.browser.test_accessibility import DESKTOP, PHONE, assert_no_violations, focused
@@ -111,7 +112,7 @@ def test_the_compare_tray_keeps_its_clinics_across_filters_sorts_and_pages(page,
     assert "Cedar IV Clinic" in tray.inner_text() and "Juniper Spravato Center" in tray.inner_text()
     assert_no_violations(page)
     tray.get_by_role("link", name="Compare (2)").click()
-    assert page.locator("thead th").count() == 2
+    expect(page.locator("thead th")).to_have_count(2)  # waits for the compare page: count() would not
     assert_no_violations(page)
 
 

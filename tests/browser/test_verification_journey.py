@@ -49,7 +49,7 @@ def test_an_editor_confirms_a_listings_prices_from_the_queue(page):
 
     page.context.clear_cookies()  # as a patient
     page.goto(clinic.get_absolute_url())
-    today = timezone.now()
+    today = timezone.localdate()  # the page's date is the site's, which is not UTC's near midnight
     offer_text = page.locator("#offer-iv-infusion").locator("..").inner_text()
     assert f"Confirmed {today:%b} {today.day}, {today.year} by our editors by phone." in offer_text
     assert "May be out of date" not in offer_text
