@@ -9,13 +9,14 @@ static template through the whole middleware stack) shows what the machine and t
 before any page's own work. On a machine shared with other work the ceiling moves, so the trivial
 view is measured again for half the time just before each page, and the page's ratio is to that.
 
-Each page's SQL queries are counted through Django's test client against the same database, once
-with empty page and card caches ("cold") and once right after ("warm", what wrk mostly sees). p50
-and p95 are exact percentiles of wrk's recorded latencies, printed by a small Lua `done` hook.
+First, every clinic's result card the card cache lacks is rendered (manage.py warm_cards), as on
+a site that has run for a while or after a release: the never-cached rows then measure new
+searches, not new cards. WARM_CARDS=0 empties the card cache instead and leaves the cards to the
+searches.
 
-Before wrk starts, every clinic's result card is rendered into the card cache (manage.py
-warm_cards), as on a site that has run for a while or after a release: the never-cached rows then
-measure new searches, not new cards. WARM_CARDS=0 leaves the card cache as the counting left it.
+Each page's SQL queries are counted through Django's test client against the same database, once
+with an empty page cache ("cold") and once right after ("warm", what wrk mostly sees). p50 and p95
+are exact percentiles of wrk's recorded latencies, printed by a small Lua `done` hook.
 """
 
 import json
@@ -91,11 +92,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from directory.caching import start_new_versions
-
-start_new_versions()  # as on a running site: the versions exist, no entry is current
-caches["pages"].clear()
-caches["cards"].clear()
+for alias in EMPTIED:
+    caches[alias].clear()
 client = Client(HTTP_HOST="127.0.0.1")
 for path in PATHS:
     counts = []
@@ -167,7 +165,8 @@ def free_port() -> int:
 
 def query_counts(paths: list[str], env: dict) -> dict[str, tuple[int, int]]:
     """SQL queries per page with a cold cache, then a warm one (the test client, same database)."""
-    script = f"PATHS = {paths!r}\n{COUNT_QUERIES}"
+    emptied = ["pages"] if WARM_CARDS else ["pages", "cards"]
+    script = f"PATHS = {paths!r}\nEMPTIED = {emptied!r}\n{COUNT_QUERIES}"
     output = manage("shell", "--no-imports", "-c", script, env=env)
     counts = {}
     for line in output.splitlines():
@@ -230,9 +229,9 @@ def main() -> None:
             scripts[name] = WRK_NEW_ITEM_EACH_REQUEST % (",".join(f'"{item}"' for item in items[1:]), path)
             path = path.replace("{new}", items[0])
         pages.append((name, path))
-    queries = query_counts([path for _, path in pages], env)
     if WARM_CARDS:
         print(manage("warm_cards", env=env).strip(), flush=True)
+    queries = query_counts([path for _, path in pages], env)
 
     port = free_port()
     server = subprocess.Popen(
