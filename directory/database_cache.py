@@ -13,8 +13,10 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 # How many entries a process sets between two looks at the table's size (Django's own set counts
-# every row before every write). The table can outgrow MAX_ENTRIES by that many sets per process.
-CULL_CHECK_EVERY = 50
+# every row before every write): a hundredth of MAX_ENTRIES, and at least this many. The table can
+# outgrow MAX_ENTRIES by that many sets per process. Counting the card cache's 100,000 rows takes
+# about 14 ms, too long to do every 50 cards.
+CULL_CHECK_AT_LEAST_EVERY = 50
 # Values that pickle to more than this are stored compressed. A cached search page is 30 to 60 KiB of
 # HTML; PostgreSQL's own compression of it took most of the 4 ms its set cost, zlib's fastest level
 # takes 0.2 ms and leaves a seventh of it to store and read back.
@@ -29,7 +31,7 @@ class DatabaseCache(db.DatabaseCache):
     """Django's own set counts the table's rows, then looks the key up and writes it inside a
     transaction: five round trips for every new search page cached. Here it is one upsert (one for
     all the entries of a set_many), and the rows are counted (and culled past MAX_ENTRIES, as Django
-    does) once every CULL_CHECK_EVERY entries set.
+    does) once every `cull_check_every` entries set.
 
     Django's own increment reads, then writes: two requests at once count once, and the write gives
     the entry the default timeout (5 minutes), so an hour-long rate-limit window ended early. Here the
@@ -39,6 +41,10 @@ class DatabaseCache(db.DatabaseCache):
     # object per thread, and a count per thread would never reach the limit under runserver, which
     # serves each request in a thread of its own. Threads may miscount by a few; that is harmless.
     sets_since_cull_check: ClassVar[Counter[str]] = Counter()
+
+    @property
+    def cull_check_every(self) -> int:
+        return max(CULL_CHECK_AT_LEAST_EVERY, self._max_entries // 100)
 
     def incr(self, key, delta=1, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -86,7 +92,7 @@ class DatabaseCache(db.DatabaseCache):
         ]
         with connection.cursor() as cursor:
             self.sets_since_cull_check[self._table] += len(rows)
-            if self.sets_since_cull_check[self._table] >= CULL_CHECK_EVERY:
+            if self.sets_since_cull_check[self._table] >= self.cull_check_every:
                 self.sets_since_cull_check[self._table] = 0
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - the table is our own setting
                 count = cursor.fetchone()[0]

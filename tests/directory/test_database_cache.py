@@ -4,7 +4,7 @@ large values, and still culls."""
 import pytest
 from django.db import connection
 
-from directory.database_cache import CULL_CHECK_EVERY, DatabaseCache
+from directory.database_cache import CULL_CHECK_AT_LEAST_EVERY, DatabaseCache
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +34,12 @@ def test_a_set_stores_replaces_and_expires_a_value(django_assert_num_queries):
 def test_the_rows_are_counted_and_culled_once_every_so_many_sets_of_the_process():
     # Django makes a cache object per thread: the sets of both count towards the same look.
     caches = [page_cache(max_entries=10), page_cache(max_entries=10)]
-    for n in range(CULL_CHECK_EVERY - 1):
+    for n in range(CULL_CHECK_AT_LEAST_EVERY - 1):
         caches[n % 2].set(f"page-{n}", n, 60)
-    assert rows() == CULL_CHECK_EVERY - 1  # not counted yet: over the limit for a while
+    assert rows() == CULL_CHECK_AT_LEAST_EVERY - 1  # not counted yet: over the limit for a while
     cache = caches[0]
     cache.set("one-more", 1, 60)
-    assert rows() < CULL_CHECK_EVERY * 3 // 4  # Django's cull: the expired rows, then a third of the rest
+    assert rows() < CULL_CHECK_AT_LEAST_EVERY * 3 // 4  # Django's cull: the expired rows, then a third of the rest
     assert cache.get("one-more") == 1
 
 
@@ -63,3 +63,8 @@ def test_set_many_stores_every_entry_in_one_statement(django_assert_num_queries)
         "card-1": "<article>1</article>",
         "card-2": "<article>2</article>",
     }
+
+
+def test_a_large_cache_is_counted_once_every_hundredth_of_its_limit():
+    assert page_cache(max_entries=300000).cull_check_every == 3000
+    assert page_cache(max_entries=2000).cull_check_every == CULL_CHECK_AT_LEAST_EVERY
