@@ -1,22 +1,24 @@
 """The clinic cards on a list of results, each rendered once per version of its clinic and kept in the cache.
 
-What a card shows of a clinic is the same on every list but for three things: the distance from
+What a card shows of a clinic is the same on every list but for four things: the distance from
 the searched place, which of its offers met the search's filters, and, as time passes, whether its
-facts are out of date. A card is rendered with a slot for each (its name between two NUL
-characters, which no text stored in PostgreSQL can hold), and `Card` fills them in when the page is
-drawn. The card is kept under its clinic's card_version, which the database raises with any change
-to what the card shows (migration 0026), and under the reference data's version (the names of
-treatments, conditions and carriers), so an edit to one clinic renders only its card again.
+facts are out of date and the link to its logo (signed links to private storage expire within a
+day). A card is rendered with a slot for each (its name between two NUL characters, which no text
+stored in PostgreSQL can hold), and `Card` fills them in when the page is drawn. The card is kept
+under its clinic's card_version, which the database raises with any change to what the card shows
+(migration 0026), and under the reference data's version (the names of treatments, conditions and
+carriers), so an edit to one clinic renders only its card again.
 
-Twenty cards read and rendered afresh take about 15 ms; from the cache, one query and well under
-a millisecond. `manage.py warm_cards` renders the cards the cache lacks, after a deploy say.
+Twenty cards read and rendered afresh take 15 to 20 ms; from the cache, one read of the cache and
+well under a millisecond. `manage.py warm_cards` renders the cards the cache lacks, after a deploy say.
 """
 
 from dataclasses import dataclass, field
 
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from clinics import search_columns
@@ -79,7 +81,8 @@ class Card:
     parts: tuple[str, ...]  # the HTML split at SLOT: every second part is a slot's name
     offers: tuple[OfferFacts, ...]
     approximate: bool  # the clinic is placed by its ZIP code, so its distance is rounded
-    stale_after: float | None  # when its stalest fact goes out of date (a timestamp); None if never confirmed
+    stale_after: float | None  # when its first fact goes out of date (a timestamp); None if one was never confirmed
+    logo: str  # the name of its logo's thumbnail in the storage, or ""
     distance_miles: float | None = None
     matching: set[int] = field(default_factory=set)  # the ids of the offers that met the filters
 
@@ -88,10 +91,10 @@ class Card:
         """`clinic` from Clinic.objects.for_cards()."""
         html = render_to_string("includes/clinic_card.html", {"clinic": clinic, "compare": True, "slots": True})
         offers = tuple(OfferFacts.of(offer) for offer in clinic.clinic_treatments.all())
-        due = clinic.stalest_confirmation.due_at
-        return cls(
-            clinic.pk, tuple(html.split(SLOT)), offers, clinic.location_is_approximate, due and due.timestamp()
-        )
+        due = [confirmation.due_at for confirmation in clinic.confirmations()]
+        stale_after = None if None in due else min(due).timestamp()
+        logo = getattr(clinic, "logo_thumbnail", None) or ""
+        return cls(clinic.pk, tuple(html.split(SLOT)), offers, clinic.location_is_approximate, stale_after, logo)
 
     def _filled(self, name: str) -> str:
         if name == "distance":
@@ -99,6 +102,8 @@ class Card:
         if name == "stale":
             stale = self.stale_after is None or self.stale_after < timezone.now().timestamp()
             return MARKS["stale"] if stale else ""
+        if name == "logo":
+            return escape(default_storage.url(self.logo))
         mark, _, pk = name.partition(":")
         return MARKS[mark] if int(pk) in self.matching else ""
 

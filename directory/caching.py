@@ -12,7 +12,9 @@ templates and static files (`release`), so a deploy needs no step to make old pa
 
 Each process also keeps copies of recent entries in its own memory (the "local" cache). A copy is
 used only while its versions are the current shared ones, so it is never staler than the shared
-entry; it saves moving large pages out of the shared cache on every request.
+entry; it saves moving large pages out of the shared cache on every request. Entries computed by
+the many (`cached_many`: a clinic's result card, say) live in a cache of their own, under keys that
+can carry their row's own version, and have no copy in the process.
 
 Some data changes with no save: a guide scheduled for later goes live when its time comes. A
 version can carry the time of the next such change (see `changes_by_itself`); once that time has
@@ -180,8 +182,10 @@ def _current_versions(names: tuple[str, ...]) -> list[Version] | None:
         elif version is None:
             version = _new_version(name)
             if not cache.add(_version_key(name), version, None):
-                return None
+                continue  # another process has just started it: read it afresh when it is needed
         seen[name] = version
+    if any(name not in seen for name in names):
+        return None
     return [seen[name] for name in names]
 
 

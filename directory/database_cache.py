@@ -86,10 +86,11 @@ class DatabaseCache(db.DatabaseCache):
         connection = connections[database]
         table = connection.ops.quote_name(self._table)
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
-        rows = [
+        # In key order: two statements writing some of the same keys in different orders could deadlock.
+        rows = sorted(
             (self.make_and_validate_key(key, version=version), base64.b64encode(self._pickled(value)).decode("latin1"))
             for key, value in data.items()
-        ]
+        )
         with connection.cursor() as cursor:
             self.sets_since_cull_check[self._table] += len(rows)
             if self.sets_since_cull_check[self._table] >= self.cull_check_every:

@@ -249,7 +249,8 @@ if MEDIA_STORAGE.endswith(".S3Storage"):
         "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # S3-compatible services
         "default_acl": "private",
         "querystring_auth": True,
-        "querystring_expire": env_int("MEDIA_LINK_SECONDS", 24 * 3600),  # longer than a cached page lives
+        # Longer than a cached page lives; a result card kept longer fills its logo's link in afresh.
+        "querystring_expire": env_int("MEDIA_LINK_SECONDS", 24 * 3600),
         "file_overwrite": False,
         "object_parameters": {"CacheControl": "max-age=31536000, immutable"},
     }

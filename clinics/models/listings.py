@@ -279,7 +279,8 @@ class Clinic(models.Model):
             ),
         ]
 
-    # Miles from the searched place, which a search near a place sets on the clinics it shows (filters.cards).
+    # Miles from the searched place, for a card outside a search's results (a guide's nearby clinics);
+    # a search's own cards carry their distance themselves (clinics/cards.py).
     # A template asking an object for a missing attribute costs a dir() of it, once per card.
     distance_miles = None
 
@@ -320,7 +321,8 @@ class Clinic(models.Model):
 
     @property
     def stalest_confirmation(self) -> Confirmation:
-        """The decision fact confirmed longest ago (never confirmed counts as oldest), or the most overdue one."""
+        """The decision fact confirmed longest ago (never confirmed counts as oldest). Another fact, with a
+        shorter limit, can be overdue before it: ask `has_stale_facts` whether any is."""
         return min(self.confirmations(), key=lambda c: (c.at is not None, c.at or timezone.now()))
 
     @property

@@ -31,11 +31,18 @@ def offer_match(context, offer: ClinicTreatment, part: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def stale_badge(context, confirmation: Confirmation) -> str:
-    """A card's "May be out of date" badge: a slot in a card rendered for the cache, which can outlive the facts."""
+def stale_badge(context, clinic: Clinic) -> str:
+    """A card's "May be out of date" badge, shown while any decision fact is past its limit: a slot in a
+    card rendered for the cache, which can outlive the facts."""
     if context.get("slots"):
         return cards.slot("stale")
-    return mark_safe(cards.MARKS["stale"]) if confirmation.stale else ""  # noqa: S308 - our own constant
+    return mark_safe(cards.MARKS["stale"]) if clinic.has_stale_facts else ""  # noqa: S308 - our own constant
+
+
+@register.simple_tag(takes_context=True)
+def card_logo_url(context, clinic: Clinic) -> str:
+    """A card's logo link: a slot in a card rendered for the cache, which outlives a signed link."""
+    return cards.slot("logo") if context.get("slots") else clinic.card_logo_url
 
 
 @register.simple_tag

@@ -222,6 +222,25 @@ def test_signed_in_members_and_visitors_with_a_message_never_get_or_fill_the_pag
     assert b'class="wrap messages"' not in client.get(clinic.get_absolute_url()).content
 
 
+def test_a_version_another_process_starts_at_the_same_moment_stops_only_what_needs_it(client):
+    # The guides version is missing and another process stores its own first: a search, which needs
+    # only the listings and reference versions, is still cached.
+    make_clinic(name="Cedar IV Clinic")
+    cache.delete("guides-version")
+    backend = type(caches["default"])
+    add = backend.add
+
+    def another_process_first(self, key, *args, **kwargs):
+        return False if key == "guides-version" else add(self, key, *args, **kwargs)
+
+    with mock.patch.object(backend, "add", another_process_first):
+        assert client.get("/clinics/?state=TX").status_code == 200
+    with connection.cursor() as cursor:
+        pages = settings.CACHES["pages"]["LOCATION"]
+        cursor.execute(f"SELECT count(*) FROM {pages} WHERE cache_key LIKE ':1:page:%%'")  # noqa: S608 - our setting
+        assert cursor.fetchone()[0] == 1
+
+
 def test_versions_stored_by_an_older_release_are_replaced_not_trusted(client):
     clinic = make_clinic(name="Fresh Name Clinic")
     cache.set("listings-version", "0123abcd", None)  # the format before versions carried a time

@@ -92,6 +92,30 @@ def test_a_renamed_carrier_or_treatment_renders_every_card_again(clinic, django_
     assert "bills Aetna Health" in card_html(clinic)
 
 
+def test_a_card_kept_in_the_cache_links_its_logo_afresh(clinic):
+    logo = make_photo(clinic, ClinicPhoto.Status.PUBLIC)
+    logo.kind = ClinicPhoto.Kind.LOGO
+    logo.save()
+    assert f'src="{logo.thumbnail.url}"' in card_html(clinic)
+    # Private storage signs each link for a day; a card is kept for a week.
+    signed = mock.Mock(url=mock.Mock(return_value="https://bucket.example/logo.webp?Signature=x&Expires=2"))
+    with mock.patch("clinics.cards.default_storage", signed):
+        assert 'src="https://bucket.example/logo.webp?Signature=x&amp;Expires=2"' in card_html(clinic)
+
+
+def test_the_out_of_date_badge_shows_for_any_fact_past_its_limit_not_only_the_oldest(clinic):
+    now = timezone.now()
+    confirm_all_facts(clinic, now)
+    # Hours are the oldest confirmation and within their year; accepting new patients is newer and
+    # past its three months.
+    Clinic.objects.filter(pk=clinic.pk).update(
+        hours_confirmed_at=now - timedelta(days=200), accepting_confirmed_at=now - timedelta(days=100)
+    )
+    html = card_html(clinic)
+    assert "Hours confirmed" in html
+    assert "May be out of date" in html
+
+
 def test_the_out_of_date_badge_appears_on_a_card_kept_from_before(clinic):
     confirm_all_facts(clinic, timezone.now())
     assert "May be out of date" not in card_html(clinic)
