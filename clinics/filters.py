@@ -355,10 +355,13 @@ class ClinicFilter(django_filters.FilterSet):
     # --- facet counts -----------------------------------------------------------------------
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        """Clinics per option of every filter, shared by every page and sort of the same search.
+        """Clinics per option of every filter, the same for every page and sort of the same search.
 
-        Across the whole country each count reads most of the table, so the counts are kept in
-        the cache under the normalised search until a listing changes.
+        Across a state or the whole country each count reads most of its clinics (about 300 ms for
+        the country), so those counts are kept in the cache under the normalised search until a
+        listing changes. Near a place, or for words, the clinics to count are few (a few ms), and
+        reading and writing a cache entry for every new search cost more than they saved: those
+        are counted once per request.
         """
         if self.unreadable:
             return {}
@@ -370,7 +373,13 @@ class ClinicFilter(django_filters.FilterSet):
         if not self.location:
             used.pop("radius", None)
         key = "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
-        return cached(key, self._count_facets)
+        if not (self.location or used.get("q")):
+            return cached(key, self._count_facets)
+        # Keyed, since closest_searches counts copies of this search with a part left out.
+        counted = self.__dict__.setdefault("_facets_counted", {})
+        if key not in counted:
+            counted[key] = self._count_facets()
+        return counted[key]
 
     def _count_facets(self) -> dict[str, dict[str, int]]:
         """Clinics per option of every filter, in one query whatever the number of options."""

@@ -135,10 +135,10 @@ def test_an_empty_search_near_a_place_costs_a_bounded_number_of_queries(
     for miles in (150, 200, 250):
         far_in_montana(miles, offers_telehealth=True)
     bill_insurance(far_in_montana(300, treatments={"spravato": (500, 600)}), "spravato", "aetna")
-    # A search near a place (18, tests/clinics/test_search.py) less its ids and cards' 5, then the
+    # A search near a place (16, tests/clinics/test_search.py) less its ids and cards' 5, then the
     # nearest clinics beyond the radius (one query per distance tried, at most 3), the telehealth
     # ones (1), the cards of both (4, with the cache's read and write), and the place-less search's
     # facet counts (one query, with the cache's read and write: 3), which the suggestion to drop the
     # place reads. The search without Aetna was counted with the facets.
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(22):
         client.get("/clinics/?where=59001&radius=100&insurance=aetna")

@@ -401,7 +401,7 @@ def test_the_page_after_the_keywords_has_a_fixed_query_count(
     with django_assert_max_num_queries(7):
         explicit = client.get("/clinics/", {"q": "spravato austin tx"})["Location"]
     # As for any search near a place (tests/clinics/test_search.py); the chips cost nothing more.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         response = client.get(explicit)
     assert len(names(response)) == shown
 

@@ -537,18 +537,17 @@ def test_the_search_page_query_count_does_not_grow_with_results(
         clinic.conditions.add(*Condition.objects.all())
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
     # 4 choice lists, the place, the page's ids, its clinics, their offers, 1 facet query (which also
-    # counts the results);
-    # the cache: the versions read once, 4 entries read (page, choice lists, facet counts, the cards
-    # all at once), then the same 4 stored with one statement each. The body is not stored apart
-    # from the page.
-    with django_assert_max_num_queries(18):
+    # counts the results; near a place the counts are not cached);
+    # the cache: the versions read once, 3 entries read (page, choice lists, the cards all at once),
+    # then the same 3 stored with one statement each. The body is not stored apart from the page.
+    with django_assert_max_num_queries(16):
         response = search(client, **params)
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):  # the page, cached whole for anonymous visitors
         assert names(search(client, **params)) == names(response)
-    # Another page of the same search, the same clinics: the facet counts and the cards come from the
-    # cache (the versions, the page, the place, the page's ids, the cards; the page stored).
-    with django_assert_max_num_queries(6):
+    # Another page of the same search, the same clinics: the cards come from the cache (the versions,
+    # the page, the place, the facet query, the page's ids, the cards; the page stored).
+    with django_assert_max_num_queries(7):
         assert sorted(names(search(client, **params, sort="name"))) == sorted(names(response))
 
 
