@@ -43,14 +43,6 @@ def slot(name: str) -> str:
     return f"{SLOT}{name}{SLOT}"
 
 
-def distance_html(miles: float | None, approximate: bool) -> str:
-    """A card's distance from the searched place: "3.2 mi", or "about 3 mi" for a clinic placed by its ZIP."""
-    if miles is None:
-        return ""
-    shown = f"about {miles:.0f} mi" if approximate else f"{miles:.1f} mi"
-    return format_html('<span class="card__distance">{}</span>', shown)
-
-
 @dataclass(frozen=True)
 class OfferFacts:
     """What a search's filters look at in one of a clinic's offers (see ClinicFilter.offer_matches)."""
@@ -97,8 +89,11 @@ class Card:
         return cls(clinic.pk, tuple(html.split(SLOT)), offers, clinic.location_is_approximate, stale_after, logo)
 
     def _filled(self, name: str) -> str:
-        if name == "distance":
-            return distance_html(self.distance_miles, self.approximate)
+        if name == "distance":  # "3.2 mi", or "about 3 mi" for a clinic placed by its ZIP code
+            if self.distance_miles is None:
+                return ""
+            shown = f"about {self.distance_miles:.0f} mi" if self.approximate else f"{self.distance_miles:.1f} mi"
+            return format_html('<span class="card__distance">{}</span>', shown)
         if name == "stale":
             stale = self.stale_after is None or self.stale_after < timezone.now().timestamp()
             return MARKS["stale"] if stale else ""

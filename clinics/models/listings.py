@@ -279,11 +279,6 @@ class Clinic(models.Model):
             ),
         ]
 
-    # Miles from the searched place, for a card outside a search's results (a guide's nearby clinics);
-    # a search's own cards carry their distance themselves (clinics/cards.py).
-    # A template asking an object for a missing attribute costs a dir() of it, once per card.
-    distance_miles = None
-
     def __str__(self) -> str:
         return self.name
 

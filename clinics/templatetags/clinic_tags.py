@@ -16,18 +16,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def card_distance(context, clinic: Clinic) -> str:
-    """A card's distance from the searched place: a slot in a card rendered for the cache (clinics/cards.py)."""
-    if context.get("slots"):
-        return cards.slot("distance")
-    return cards.distance_html(clinic.distance_miles, clinic.location_is_approximate)
-
-
-@register.simple_tag(takes_context=True)
-def offer_match(context, offer: ClinicTreatment, part: str) -> str:
-    """Where a card marks an offer that met the search's filters (`part`: "match-class" or "match-note"):
-    a slot in a card rendered for the cache, else nothing (a card outside a search)."""
-    return cards.slot(f"{part}:{offer.pk}") if context.get("slots") else ""
+def card_slot(context, name: str, pk: int | None = None) -> str:
+    """Where a card shows what depends on the search (the distance; with an offer's `pk`, its
+    "match-class" or "match-note" when it met the filters): a slot in a card rendered for the cache
+    (clinics/cards.py), else nothing, since a card outside a search's results has neither."""
+    if not context.get("slots"):
+        return ""
+    return cards.slot(name if pk is None else f"{name}:{pk}")
 
 
 @register.simple_tag(takes_context=True)
