@@ -164,14 +164,16 @@ CACHES = {
 }
 # The database cache culls a third of its entries once it holds more than this (Django's default
 # of 300 would have every new search evict an older one). Security state only grows with visitors
-# in the last day, so its limit is only reached by a flood of addresses.
-for alias, variable, max_entries in [
-    ("default", "CACHE_MAX_ENTRIES", 100000),
-    ("pages", "PAGE_CACHE_MAX_ENTRIES", 20000),
-    ("cards", "CARD_CACHE_MAX_ENTRIES", 300000),  # every card of 100,000 clinics, with room for new versions
+# in the last day, so its limit is only reached by a flood of addresses. Pages and cards are rebuilt
+# on demand, so their tables are unlogged (directory/management/commands/createcachetable.py); security
+# state must survive a crash.
+for alias, variable, max_entries, unlogged in [
+    ("default", "CACHE_MAX_ENTRIES", 100000, False),
+    ("pages", "PAGE_CACHE_MAX_ENTRIES", 20000, True),
+    ("cards", "CARD_CACHE_MAX_ENTRIES", 300000, True),  # every card of 100,000 clinics, with room for new versions
 ]:
     if CACHES[alias]["BACKEND"].endswith("DatabaseCache"):
-        CACHES[alias]["OPTIONS"] = {"MAX_ENTRIES": env_int(variable, max_entries)}
+        CACHES[alias]["OPTIONS"] = {"MAX_ENTRIES": env_int(variable, max_entries), "UNLOGGED": unlogged}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Clinic page views are added up in each process and written this often (clinics/pageviews.py).
 PAGE_VIEWS_FLUSH_SECONDS = env_int("PAGE_VIEWS_FLUSH_SECONDS", 10)

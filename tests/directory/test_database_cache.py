@@ -2,6 +2,7 @@
 large values, and still culls."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from directory.database_cache import CULL_CHECK_AT_LEAST_EVERY, DatabaseCache
@@ -68,3 +69,25 @@ def test_set_many_stores_every_entry_in_one_statement(django_assert_num_queries)
 def test_a_large_cache_is_counted_once_every_hundredth_of_its_limit():
     assert page_cache(max_entries=300000).cull_check_every == 3000
     assert page_cache(max_entries=2000).cull_check_every == CULL_CHECK_AT_LEAST_EVERY
+
+
+def persistence(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE oid = to_regclass(%s)", [table])
+        return cursor.fetchone()[0]
+
+
+def test_the_page_and_card_tables_are_unlogged_and_security_state_is_not():
+    # The test database's cache tables were made by createcachetable, as on a new site.
+    assert persistence("django_page_cache") == "u"
+    assert persistence("django_card_cache") == "u"
+    assert persistence("django_cache") == "p"
+
+
+def test_createcachetable_makes_an_older_logged_page_table_unlogged_and_keeps_its_rows():
+    page_cache().set("kept", 1, 60)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE django_page_cache SET LOGGED")
+    call_command("createcachetable", verbosity=0)
+    assert persistence("django_page_cache") == "u"
+    assert page_cache().get("kept") == 1
