@@ -51,7 +51,7 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
     if data.get("city"):
         found.append(Chip(f"City: {data['city']}", "city", ""))
     for name, legend in [("treatment", "Treatment"), ("condition", "Condition"), ("insurance", "Insurance")]:
-        labels = dict(search.filters[name].extra["choices"])
+        labels = dict(search.choices[name])
         found += [
             Chip(f"{legend}: {labels[value]}", name, value, short=labels[value]) for value in data.get(name) or []
         ]
@@ -66,7 +66,7 @@ def chips(search: ClinicFilter, params: QueryDict) -> list[Chip]:
     for name in ("accepting", "telehealth", "kap", "verified", "rems", "physician_monitored"):
         if data.get(name):
             found.append(Chip(str(search.filters[name].label), name, ""))
-    languages = dict(search.filters["language"].extra["choices"])
+    languages = dict(search.choices["language"])
     found += [
         Chip(f"Language: {languages[code]}", "language", code, short=languages[code])
         for code in data.get("language") or []

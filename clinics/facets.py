@@ -214,7 +214,7 @@ def facet_groups(search) -> list[FacetGroup]:
         chosen = {str(value) for value in (data.get(name) or [])}
         return [
             FacetOption(name, str(value), label, counts.get(name, {}).get(str(value), 0), str(value) in chosen)
-            for value, label in search.filters[name].extra["choices"]
+            for value, label in search.choices[name]
         ]
 
     def flag(name: str) -> FacetOption:

@@ -5,7 +5,7 @@ with every condition except that group's own: "how many clinics would I see with
 """
 
 import hashlib
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 
 import django_filters
@@ -92,13 +92,14 @@ class ClinicSearchForm(PlaceForm):
 
 class ClinicFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Words", max_length=200)
-    state = django_filters.ChoiceFilter(label="State", choices=STATE_CHOICES, empty_label="Any state")
+    # Choices given as functions are not copied with the form's fields for every search (see __init__).
+    state = django_filters.ChoiceFilter(label="State", choices=lambda: STATE_CHOICES, empty_label="Any state")
     city = django_filters.CharFilter(max_length=100, widget=forms.HiddenInput)
     treatment = django_filters.MultipleChoiceFilter(label="Treatment")
     condition = django_filters.MultipleChoiceFilter(label="Condition")
     insurance = django_filters.MultipleChoiceFilter(label="Insurance carrier")
     spravato_insurance = django_filters.BooleanFilter(label="Bills insurance for Spravato", widget=forms.CheckboxInput)
-    payment = django_filters.MultipleChoiceFilter(label="Payment options", choices=list(PAYMENT_LABELS.items()))
+    payment = django_filters.MultipleChoiceFilter(label="Payment options", choices=lambda: list(PAYMENT_LABELS.items()))
     max_price = django_filters.TypedChoiceFilter(label="Price per session", choices=MAX_PRICE_CHOICES, coerce=int)
     accepting = django_filters.BooleanFilter(label="Accepting new patients", widget=forms.CheckboxInput)
     telehealth = django_filters.BooleanFilter(label="Telehealth or at-home option", widget=forms.CheckboxInput)
@@ -118,18 +119,24 @@ class ClinicFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs) -> None:
         """Load the reference choices (kept until a listing changes) and set aside unknown ones."""
         reference = cached("search-reference", _reference)
-        choices = {name: [(key, label) for key, label, _ in rows] for name, rows in reference.items()}
+        # Each multiple-choice filter's options as (slug or code, label), in the page's order.
+        self.choices: dict[str, list[tuple[str, str]]] = {
+            **{name: [(key, label) for key, label, _ in rows] for name, rows in reference.items()},
+            "payment": list(PAYMENT_LABELS.items()),
+        }
         # The database id of each option, by filter and slug (or language code): filters match ids.
         self.ids: dict[str, dict[str, int]] = {
             name: {key: pk for key, _, pk in rows} for name, rows in reference.items()
         }
         self.ignored: dict[str, list[str]] = {}
         data = data.copy() if data is not None else QueryDict(mutable=True)
-        for name, known in [*choices.items(), ("payment", self.base_filters["payment"].extra["choices"])]:
+        for name, known in self.choices.items():
             self._keep_known(data, name, {value for value, _ in known})
         super().__init__(data, *args, **kwargs)
-        for name, options in choices.items():
-            self.filters[name].extra["choices"] = options
+        # Given as functions: the form copies its fields for every search, and a copied list of
+        # choices cost more than the rest of the form.
+        for name in reference:
+            self.filters[name].extra["choices"] = partial(self.choices.get, name)
 
     def ids_of(self, name: str, keys) -> list[int]:
         """The database ids of the chosen options of a filter (slugs or codes, all known)."""
@@ -384,7 +391,7 @@ class ClinicFilter(django_filters.FilterSet):
     def _count_facets(self) -> dict[str, dict[str, int]]:
         """Clinics per option of every filter, in one query whatever the number of options."""
         options = {
-            name: [value for value, _ in self.filters[name].extra["choices"]]
+            name: [value for value, _ in self.choices[name]]
             for name in ("treatment", "condition", "insurance", "language", "payment")
         }
         return FacetQuery(self, options, [price for price, _ in MAX_PRICE_CHOICES]).counts()
