@@ -110,13 +110,16 @@ def _set(params: QueryDict, name: str, value: str) -> str:
 def _count_without(search: ClinicFilter, part: Chip, counted: dict[str, int]) -> int:
     """Clinics the search would find with one part removed (or the radius widened).
 
-    A filter removed whole was `counted` with the facets; one choice of several, the radius, the
-    state, the city or the words take a count of their own.
+    A filter removed whole was `counted` with the facets, and the widest radius often by the search
+    for the nearest clinics; one choice of several, the radius, the state, the city or the words
+    take a count of their own.
     """
     if part.name in counted and not (part.value and len(search.data_used[part.name]) > 1):
         return counted[part.name]
     data = dict(search.data_used)
     if part.name == "radius":
+        if (found := search.found_within.get(RADIUS_CHOICES[-1][0])) is not None:
+            return found
         data["radius"] = RADIUS_CHOICES[-1][0]
     elif part.value:
         data[part.name] = [value for value in data[part.name] if value != part.value]

@@ -225,7 +225,14 @@ class ClinicFilter(django_filters.FilterSet):
             rows = list(self.card_rows(nearest)[:limit])
             if len(rows) == limit:
                 break
+            if not any(self.data_used.get(name) for name in ("q", "state", "city")):
+                self.found_within[miles] = len(rows)  # all there are: closest_searches need not count them
         return rows
+
+    @cached_property
+    def found_within(self) -> dict[int, int]:
+        """How many clinics the search would find within so many miles, where that is already known."""
+        return {}
 
     def _nearest_telehealth(self, limit: int, besides: list[int]) -> list[Row]:
         telehealth = (

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clinics.models import Place
 from tests.factories import AUSTIN, bill_insurance, make_clinic
@@ -142,3 +144,25 @@ def test_an_empty_search_near_a_place_costs_a_bounded_number_of_queries(
     # place reads. The search without Aetna was counted with the facets.
     with django_assert_max_num_queries(22):
         client.get("/clinics/?where=59001&radius=100&insurance=aetna")
+
+
+def wider_offer(html: str) -> list[str]:
+    return re.findall(r">Within 100 miles</a>: (\d+) clinics?<", html)
+
+
+def test_the_wider_distance_is_counted_by_the_search_for_the_nearest_clinics(client, montana):
+    far_in_montana(60, name="Prairie Ketamine")
+    far_in_montana(150, name="Plains Ketamine")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/clinics/?where=59001&radius=50").content.decode()
+    assert wider_offer(html) == ["1"]
+    # Fewer than three clinics within 100 miles: the nearest-clinics search found them all.
+    clinic_counts = [query for query in queries if query["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+    assert clinic_counts == []
+
+
+def test_the_wider_distance_with_words_counts_only_the_clinics_the_words_find(client, montana):
+    far_in_montana(60, name="Prairie Ketamine")
+    far_in_montana(70, name="Willow Ketamine")
+    html = client.get("/clinics/?where=59001&radius=50&q=willow").content.decode()
+    assert wider_offer(html) == ["1"]  # the nearest clinics are found without the words
