@@ -149,7 +149,9 @@ def corrected(word: str, known: Vocabulary) -> str:
     if word in known.words or len(word) < 6 or not word.isalpha() or word in NEVER_CORRECTED or word in FILLER:
         return word
     allowed = 1 if len(word) <= 8 else 2
-    for candidate in difflib.get_close_matches(word, known.correctable, n=3, cutoff=0.75):
+    # A word more letters longer or shorter than the edits allowed cannot be the one meant.
+    near = [known_word for known_word in known.correctable if abs(len(known_word) - len(word)) <= allowed]
+    for candidate in difflib.get_close_matches(word, near, n=3, cutoff=0.75):
         if typo_distance(word, candidate) <= allowed:
             return candidate
     return word
