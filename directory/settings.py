@@ -162,8 +162,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_MAX_ENTRIES", 500)},
     },
 }
-# The database cache culls a third of its entries once it holds more than this (Django's default
-# of 300 would have every new search evict an older one). Security state only grows with visitors
+# The database cache culls the third of its entries nearest to expiring once it holds more than
+# this (Django's default of 300 would have every new search evict an older one). Security state only grows with visitors
 # in the last day, so its limit is only reached by a flood of addresses. Pages and cards are rebuilt
 # on demand, so their tables are unlogged (directory/management/commands/createcachetable.py); security
 # state must survive a crash.

@@ -91,3 +91,17 @@ def test_createcachetable_makes_an_older_logged_page_table_unlogged_and_keeps_it
     call_command("createcachetable", verbosity=0)
     assert persistence("django_page_cache") == "u"
     assert page_cache().get("kept") == 1
+
+
+def test_a_cull_removes_the_entries_nearest_to_expiring_first():
+    # The older entries' keys sort last, so a cull in key order (Django's) would keep them all.
+    cache = page_cache(max_entries=10)
+    DatabaseCache.sets_since_cull_check.clear()
+    cache.set_many({f"z-older-{n}": n for n in range(10)}, 60)
+    cache.set_many({f"a-newer-{n}": n for n in range(CULL_CHECK_AT_LEAST_EVERY - 11)}, 600)
+    cache.set("a-newer-last", 1, 600)  # the set that looks at the size: 49 rows, over 10
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_page_cache")
+        kept = [key.rsplit(":", 1)[-1] for (key,) in cursor.fetchall()]
+    assert not [key for key in kept if key.startswith("z-older")]
+    assert len(kept) == 49 - 49 // 3 + 1
