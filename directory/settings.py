@@ -163,10 +163,10 @@ CACHES = {
     },
 }
 # The database cache culls the third of its entries nearest to expiring once it holds more than
-# this (Django's default of 300 would have every new search evict an older one). Security state only grows with visitors
-# in the last day, so its limit is only reached by a flood of addresses. Pages and cards are rebuilt
-# on demand, so their tables are unlogged (directory/management/commands/createcachetable.py); security
-# state must survive a crash.
+# this (Django's default of 300 would have every new search evict an older one). Security state
+# only grows with visitors in the last day, so its limit is only reached by a flood of addresses.
+# Pages and cards are rebuilt on demand, so their tables are unlogged
+# (directory/management/commands/createcachetable.py); security state must survive a crash.
 for alias, variable, max_entries, unlogged in [
     ("default", "CACHE_MAX_ENTRIES", 100000, False),
     ("pages", "PAGE_CACHE_MAX_ENTRIES", 20000, True),

@@ -6,9 +6,9 @@ from django.db import connections
 
 
 class Command(createcachetable.Command):
-    """PostgreSQL writes no WAL for an unlogged table, so storing a page is no wait for the disk
-    (a new search a second each fsynced its page before). A crash empties the table and a standby
-    cannot read it: right for pages and cards, which are rebuilt on demand, wrong for security state.
+    """PostgreSQL writes no WAL for an unlogged table, so storing a page waits for no disk flush
+    (before, every new search flushed its page). A crash empties the table and a standby cannot
+    read it: right for pages and cards, which are rebuilt on demand, wrong for security state.
     Run again (as every release does), it converts tables made before; that rewrites the table."""
 
     def create_table(self, database, tablename, dry_run):
