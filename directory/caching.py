@@ -112,12 +112,14 @@ def _still_current(version: Version) -> bool:
     return isinstance(version, tuple) and (version[1] is None or version[1] > timezone.now().timestamp())
 
 
-def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,)) -> T:
+def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,), shared: bool = True) -> T:
     """The value under `key` if computed from the current data, else `compute()`, stored for next time.
 
     One read of the versions per request (a request reads them once, however many entries it uses)
-    when this process holds a current copy; one more for the shared entry when it does not. An
-    exception in `compute` (an Http404, say) is not cached.
+    when this process holds a current copy; one more for the shared entry when it does not. With
+    `shared=False` the value is kept in this process only: for what takes little to compute but is
+    needed on every request, where a read of the shared cache on a miss would cost what it saves.
+    An exception in `compute` (an Http404, say) is not cached.
     """
     key = f"{key}:{release()}"
     local = caches["local"]
@@ -127,11 +129,11 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
         return compute()  # another process has just started a version: don't guess it
     if held and held[0] == versions:
         return held[1]
-    pages = caches["pages"]
-    entry = pages.get(key)
+    entry = caches["pages"].get(key) if shared else None
     if entry is None or entry[0] != versions:
         entry = (versions, compute())
-        pages.set(key, entry, TIMEOUT)
+        if shared:
+            caches["pages"].set(key, entry, TIMEOUT)
     local.set(key, entry, TIMEOUT)
     return entry[1]
 

@@ -3,7 +3,7 @@
 import math
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
@@ -65,7 +65,7 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
     second copy of its body). Words in the keyword box that name a filter become that filter first,
     by a redirect, so the page (and its cache entry) is the one for the explicit search.
     """
-    if (understood := keywords.rewritten(request.GET)) is not None:
+    if (understood := _keywords_understood(request)) is not None:
         return redirect(f"{request.path}?{understood.urlencode()}")
     reading = reading_only(request, SEARCH_PARAMETERS)
 
@@ -76,6 +76,15 @@ def clinic_search(request: HttpRequest) -> HttpResponse:
 
     html = page_for_everyone(request, "clinics/search.html", body, parameters=SEARCH_PARAMETERS)
     return HttpResponse(compare.with_tray(request, html))
+
+
+def _keywords_understood(request: HttpRequest) -> QueryDict | None:
+    """`keywords.rewritten` for this query string, kept in this process: it runs before the page
+    cache is read, and reading the words (with a query for city names) took longer than serving
+    the cached page."""
+    if not request.GET.get("q"):
+        return None
+    return cached(url_key("keywords", request), lambda: keywords.rewritten(request.GET), shared=False)
 
 
 def _search_body(request: HttpRequest) -> dict:

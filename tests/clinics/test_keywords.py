@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinics.keywords import read, rewritten
-from clinics.models import Condition, Place
+from clinics.models import Condition, InsuranceCarrier, Place
 from clinics.vocabulary import vocabulary
 from tests.factories import AUSTIN, bill_insurance, make_clinic
 from tests.factories import result_names as names
@@ -437,3 +437,26 @@ def test_the_closest_searches_try_a_bounded_number_of_parts(client, cache_versio
         response = client.get("/clinics/", {"treatment": "spravato", "condition": every_condition, "q": "harbor"})
     assert names(response) == []
     assert "Without Words: “harbor”" not in response.content.decode()  # finds nothing without the rest either
+
+
+# --- cost -----------------------------------------------------------------------------------
+
+
+def test_a_repeated_keyword_search_reads_its_words_once_per_process(
+    client, places, cache_versions, django_assert_num_queries
+):
+    client.get("/clinics/", {"q": "harbor"})
+    with django_assert_num_queries(1):  # the versions; the words (and the city names) were read before
+        response = client.get("/clinics/", {"q": "harbor"})
+    assert response.status_code == 200
+
+
+def test_words_read_before_are_read_again_once_the_listings_change(
+    client, places, cache_versions, django_capture_on_commit_callbacks
+):
+    assert client.get("/clinics/", {"q": "zenith"}).status_code == 200  # names nothing yet
+    with django_capture_on_commit_callbacks(execute=True):
+        InsuranceCarrier.objects.create(name="Zenith", slug="zenith")
+    response = client.get("/clinics/", {"q": "zenith"})
+    assert response.status_code == 302
+    assert parse_qs(urlsplit(response["Location"]).query) == {"insurance": ["zenith"]}
