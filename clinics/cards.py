@@ -83,8 +83,8 @@ class Card:
         """`clinic` from Clinic.objects.for_cards()."""
         html = render_to_string("includes/clinic_card.html", {"clinic": clinic, "compare": True, "slots": True})
         offers = tuple(OfferFacts.of(offer) for offer in clinic.clinic_treatments.all())
-        due = [confirmation.due_at for confirmation in clinic.confirmations()]
-        stale_after = None if None in due else min(due).timestamp()
+        stale_from = clinic.facts_stale_from
+        stale_after = stale_from.timestamp() if stale_from else None
         logo = getattr(clinic, "logo_thumbnail", None) or ""
         return cls(clinic.pk, tuple(html.split(SLOT)), offers, clinic.location_is_approximate, stale_after, logo)
 

@@ -1,7 +1,7 @@
 """Clinics (the listings): their fields, the facts patients decide on, and how lists of them are queried."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -321,8 +321,15 @@ class Clinic(models.Model):
         return min(self.confirmations(), key=lambda c: (c.at is not None, c.at or timezone.now()))
 
     @property
+    def facts_stale_from(self) -> datetime | None:
+        """When its first decision fact goes past its limit; None while one was never confirmed."""
+        due = [confirmation.due_at for confirmation in self.confirmations()]
+        return None if None in due else min(due)
+
+    @property
     def has_stale_facts(self) -> bool:
-        return any(confirmation.stale for confirmation in self.confirmations())
+        stale_from = self.facts_stale_from
+        return stale_from is None or stale_from < timezone.now()
 
     def set_confirmed(self, group: str, *, at, by: str, how: str) -> None:
         """Record a confirmation of one of the clinic's own fact groups (saved by the caller)."""
