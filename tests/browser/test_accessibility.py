@@ -1,5 +1,6 @@
 """WCAG 2.1 A and AA, checked by axe-core in the real browser on each kind of page, and a keyboard-only journey."""
 
+import re
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinics.inquiries import inquiry_create
 from clinics.models import Condition, InsuranceCarrier, Language
@@ -153,7 +155,7 @@ def test_the_inquiry_form_showing_an_error_has_no_violations(browser, live_serve
     page.get_by_label("Your message").fill("Do you have openings next week?")
     page.get_by_role("checkbox", name="I agree").check()
     page.get_by_role("button", name="Send").click()  # neither an e-mail address nor a phone number
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_no_violations(page)
     context.close()
 
@@ -180,7 +182,7 @@ def test_the_pages_of_a_signed_in_owner_have_no_violations(page, viewport, listi
         if path.endswith("edit/"):
             page.locator("#id_treatments-0-price_min").fill("350")
             page.get_by_role("button", name="Send changes for review").click()
-            assert "Pending review" in page.content()
+            expect(page.locator("body")).to_contain_text("Pending review")
             assert_no_violations(page)  # the pending change, with its field-by-field summary
 
     # Two-step sign-in: the overview, the password asked again, and the page with the QR code.
@@ -191,7 +193,7 @@ def test_the_pages_of_a_signed_in_owner_have_no_violations(page, viewport, listi
     assert_no_violations(page)
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Confirm").click()
-    assert page.url.endswith("/accounts/2fa/totp/activate/")
+    expect(page).to_have_url(re.compile("/accounts/2fa/totp/activate/$"))
     assert_no_violations(page)
 
 
@@ -274,7 +276,7 @@ def test_the_spravato_self_check_with_errors_and_with_a_result_has_no_violations
     page.set_viewport_size(viewport)
     page.goto("/guides/self-check/spravato/")
     page.get_by_role("button", name="See what to ask").click()  # nothing answered
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_no_violations(page)
 
     for group, answer in [
@@ -286,5 +288,5 @@ def test_the_spravato_self_check_with_errors_and_with_a_result_has_no_violations
     ]:
         page.get_by_role("group", name=group).get_by_label(answer, exact=True).check()
     page.get_by_role("button", name="See what to ask").click()
-    assert page.get_by_role("heading", name="These points need a doctor's view first").is_visible()
+    expect(page.get_by_role("heading", name="These points need a doctor's view first")).to_be_visible()
     assert_no_violations(page)

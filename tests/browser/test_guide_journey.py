@@ -1,6 +1,7 @@
 """An editor writes a guide in the admin, previews it, publishes it; a patient can then read it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from guides.models import Guide
 from tests.factories import make_clinic
@@ -41,6 +42,7 @@ def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_rea
     page.go_back()
     page.get_by_label("Status").select_option(label="Published")
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Guide.objects.published().filter(slug="questions-to-ask-a-clinic").exists()
 
     patient.goto("/guides/")
@@ -53,4 +55,4 @@ def test_an_editor_writes_previews_and_publishes_a_guide_that_a_patient_then_rea
     patient.get_by_role("link", name="Clinics offering IV infusion").click()
     patient.get_by_role("link", name="Questions to ask a clinic").click()
     patient.get_by_role("link", name="Lantern IV Clinic").click()
-    assert patient.get_by_role("heading", level=1).inner_text() == "Lantern IV Clinic"
+    expect(patient.get_by_role("heading", level=1)).to_have_text("Lantern IV Clinic")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import DESKTOP, PHONE, assert_no_violations, sign_in
 from tests.factories import make_clinic
@@ -43,10 +44,10 @@ def test_a_newcomer_finds_their_clinic_from_the_empty_dashboard(page, viewport):
     assert_no_violations(page)
     page.get_by_label("Clinic name").fill("cedar")
     page.get_by_role("button", name="Find clinic").click()
-    assert page.get_by_role("heading", name="2 clinics found").is_visible()
+    expect(page.get_by_role("heading", name="2 clinics found")).to_be_visible()  # waits for the new page
     assert_no_violations(page)
     page.get_by_role("link", name=re.compile(r"^This is my clinic \(Cedar Ridge Ketamine")).click()
-    assert page.url.endswith(f"/manage/clinics/{clinic.slug}/claim/")
+    expect(page).to_have_url(re.compile(f"/manage/clinics/{clinic.slug}/claim/$"))
     assert_no_violations(page)
     page.goto("/manage/find-clinic/?name=&city=")  # nothing given: the form says what to give
     assert page.locator(".errorlist").first.is_visible()

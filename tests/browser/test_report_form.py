@@ -1,6 +1,9 @@
 """The report form on a clinic page: its link opens it, and it reads like the site's other forms."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_accessibility import DESKTOP, PHONE, assert_no_violations
 from tests.factories import make_clinic
@@ -39,8 +42,8 @@ def test_without_javascript_the_report_link_leads_to_the_form_page(browser, live
     page = context.new_page()
     page.goto(clinic.get_absolute_url())
     page.locator(".clinic__header").get_by_role("link", name="Report something wrong").click()
-    assert page.url.endswith(f"/clinics/{clinic.slug}/report/")
-    assert page.get_by_role("radio", name="The clinic has closed or moved").is_visible()
+    expect(page).to_have_url(re.compile(f"/clinics/{clinic.slug}/report/$"))
+    expect(page.get_by_role("radio", name="The clinic has closed or moved")).to_be_visible()
     context.close()
 
 

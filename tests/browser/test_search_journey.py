@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from clinics.models import Place
 from tests.factories import AUSTIN, bill_insurance, make_clinic
@@ -31,7 +32,7 @@ def test_a_patient_types_a_zip_picks_a_treatment_and_an_insurance_and_opens_a_cl
     results = page.locator(".card__title")
     assert results.all_inner_texts() == ["Juniper Spravato Center"]
     results.get_by_role("link").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Juniper Spravato Center"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Juniper Spravato Center")
     assert "4,000" in page.content()  # 8 Spravato sessions at $500
 
 
@@ -44,5 +45,5 @@ def test_the_filters_work_with_javascript_off(browser, live_server):
     page.locator("summary", has_text="Filters").click()
     page.get_by_role("checkbox", name="Intranasal esketamine (Spravato)").click()
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator(".card__title").all_inner_texts() == ["Juniper Spravato Center"]
+    expect(page.locator(".card__title")).to_have_text(["Juniper Spravato Center"])
     context.close()

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.factories import make_clinic
 from tests.staff_factories import make_editor, make_place
@@ -33,11 +34,11 @@ def test_clinic_staff_sign_up_claim_their_clinic_edit_a_price_and_an_editor_publ
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your e-mail"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
 
     page.goto(_last_link("/accounts/confirm-email/"))
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your dashboard"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your dashboard")
 
     # Find the clinic from the empty dashboard; an address at its domain claims it with no second e-mail.
     page.get_by_label("Clinic name").fill("cedar ridge")
@@ -45,13 +46,13 @@ def test_clinic_staff_sign_up_claim_their_clinic_edit_a_price_and_an_editor_publ
     page.get_by_role("link", name="This is my clinic").click()
     sent_before = len(mail.outbox)
     page.get_by_role("button", name="Claim this clinic").click()
-    assert "you now manage Cedar Ridge Ketamine" in page.content()
+    expect(page.locator("body")).to_contain_text("you now manage Cedar Ridge Ketamine")
     assert len(mail.outbox) == sent_before
 
     page.get_by_role("link", name="Edit listing").click()
     page.locator("#id_treatments-0-price_min").fill("350")
     page.get_by_role("button", name="Send changes for review").click()
-    assert "Pending review" in page.content()
+    expect(page.locator("body")).to_contain_text("Pending review")
     assert "$350-$600" in page.content()
     page.goto(clinic.get_absolute_url())
     assert "$400" in page.content() and "$350" not in page.content()
