@@ -568,3 +568,10 @@ def test_a_search_without_a_place_has_a_fixed_query_count_too(
 def test_the_radius_menu_shows_the_radius_in_use(client, places):
     assert b'<option value="25" selected>25 miles</option>' in search(client, where="78701").content
     assert b'<option value="50" selected>50 miles</option>' in search(client, where="78701", radius="50").content
+
+
+def test_the_state_and_sort_menus_show_the_choices_in_use(client, places):
+    page = search(client, state="TX", sort="name").content
+    assert page.count(b" selected>") == 3  # the radius's default, the state and the sort
+    assert b'<option value="TX" selected>Texas</option>' in page
+    assert b'<option value="name" selected>Name</option>' in page
