@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from clinics.models import Place
+from clinics.models import InsuranceCarrier, Place
 from tests.factories import AUSTIN, make_clinic
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,13 @@ def test_the_filters_heading_says_it_opens(client, austin):
     css = open("static/css/site.css").read()
     assert re.search(r'\.filters summary::after \{[^}]*content: "Show"', css)
     assert re.search(r'\.filters\[open\] summary::after \{ content: "Hide"; \}', css)
+
+
+def test_the_filter_options_written_by_tags_escape_their_labels(client, austin):
+    InsuranceCarrier.objects.create(slug="odd-carrier", name='Odd <b>"Carrier"</b> & Co')
+    make_clinic()
+    html = client.get("/clinics/?where=78701&insurance=odd-carrier").content.decode()
+    assert "Odd &lt;b&gt;&quot;Carrier&quot;&lt;/b&gt; &amp; Co" in html
+    assert "<b>" not in html
+    checkbox = re.search(r'<input type="checkbox" name="insurance" value="odd-carrier"[^>]*>', html)[0]
+    assert checkbox.endswith(" checked>")
