@@ -7,6 +7,7 @@ with every condition except that group's own: "how many clinics would I see with
 import hashlib
 from functools import partial, reduce
 from operator import or_
+from typing import ClassVar
 
 import django_filters
 from django import forms
@@ -119,6 +120,7 @@ class ClinicFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs) -> None:
         """Load the reference choices (kept until a listing changes) and set aside unknown ones."""
         reference = cached("search-reference", _reference)
+        self._reference_rows = tuple((name, tuple(rows)) for name, rows in reference.items())
         # Each multiple-choice filter's options as (slug or code, label), in the page's order.
         self.choices: dict[str, list[tuple[str, str]]] = {
             **{name: [(key, label) for key, label, _ in rows] for name, rows in reference.items()},
@@ -137,6 +139,18 @@ class ClinicFilter(django_filters.FilterSet):
         # choices cost more than the rest of the form.
         for name in reference:
             self.filters[name].extra["choices"] = partial(self.choices.get, name)
+
+    # The form class, by the reference data its choices come from: one per process, since building it
+    # (a class, and a form field for every filter) for every search took longer than validating.
+    _form_classes: ClassVar[dict[tuple, type[forms.Form]]] = {}
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = self._form_classes.get(self._reference_rows)
+        if form_class is None:
+            form_class = super().get_form_class()
+            self._form_classes.clear()  # only the current reference data's class is wanted again
+            self._form_classes[self._reference_rows] = form_class
+        return form_class
 
     def ids_of(self, name: str, keys) -> list[int]:
         """The database ids of the chosen options of a filter (slugs or codes, all known)."""
@@ -215,14 +229,10 @@ class ClinicFilter(django_filters.FilterSet):
 
     def _nearest(self, limit: int) -> list[Row]:
         location = self.location
+        meeting = self.queryset.filter(*self.conditions()).annotate(distance_miles=distance_in_miles(location))
         for miles in NEAREST_WITHIN_MILES:
-            nearest = (
-                self.queryset.filter(bounding_box(location, miles), *self.conditions())
-                .annotate(distance_miles=distance_in_miles(location))
-                .filter(distance_miles__lte=miles)
-                .order_by("distance_miles", "pk")
-            )
-            rows = list(self.card_rows(nearest)[:limit])
+            nearest = meeting.filter(bounding_box(location, miles), distance_miles__lte=miles)
+            rows = list(self.card_rows(nearest.order_by("distance_miles", "pk"))[:limit])
             if len(rows) == limit:
                 break
             if not any(self.data_used.get(name) for name in ("q", "state", "city")):

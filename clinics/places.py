@@ -115,10 +115,12 @@ def locate(text: str) -> Location:
     """Geocode a ZIP code, "City, ST" or a city name that exists in one state only."""
     text = " ".join(text.split())
     if match := ZIP_PATTERN.match(text):
-        place = Place.objects.filter(zip_code=match[1]).first()
-        if place is None:
+        # ZIP codes are unique: no ordering, and no model instance for four values.
+        found = Place.objects.filter(zip_code=match[1]).order_by().values_list("city", "state", "latitude", "longitude")
+        if not (found := list(found)):
             raise PlaceNotFound(f"We do not know the ZIP code {match[1]}. Check it, or type a city and state.")
-        return Location(f"{place.zip_code} ({place.city}, {place.state})", place.latitude, place.longitude, place.state)
+        city, state, latitude, longitude = found[0]
+        return Location(f"{match[1]} ({city}, {state})", latitude, longitude, state)
 
     city, state = _split_city_and_state(text)
     city = _expand_abbreviations(city)

@@ -575,3 +575,19 @@ def test_the_state_and_sort_menus_show_the_choices_in_use(client, places):
     assert page.count(b" selected>") == 3  # the radius's default, the state and the sort
     assert b'<option value="TX" selected>Texas</option>' in page
     assert b'<option value="name" selected>Name</option>' in page
+
+
+def test_a_carrier_added_after_a_search_can_be_chosen_at_once(
+    client, places, cache_versions, django_capture_on_commit_callbacks
+):
+    """The search form is built once per process for the reference data it offers: a new carrier
+    makes a new one."""
+    clinic = make_clinic(name="Cedar IV Clinic", treatments={"spravato": (500, 650)})
+    make_clinic(name="Juniper Spravato Center", treatments={"spravato": (500, 650)})
+    assert len(names(search(client, where="78701"))) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        InsuranceCarrier.objects.create(slug="prairie-health", name="Prairie Health")
+        bill_insurance(clinic, "spravato", "prairie-health")
+    page = search(client, where="78701", insurance="prairie-health")
+    assert names(page) == ["Cedar IV Clinic"]
+    assert "We do not know" not in page.content.decode()
