@@ -12,7 +12,7 @@ from typing import ClassVar
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, FloatField, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Value, Window
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -230,14 +230,22 @@ class ClinicFilter(django_filters.FilterSet):
     def _nearest(self, limit: int) -> list[Row]:
         location = self.location
         meeting = self.queryset.filter(*self.conditions()).annotate(distance_miles=distance_in_miles(location))
+        # This search ignores the words, state and city: without them, how many it finds within each
+        # distance is the search's own count there, and closest_searches need not count again.
+        counts_for_search = not any(self.data_used.get(name) for name in ("q", "state", "city"))
         for miles in NEAREST_WITHIN_MILES:
             nearest = meeting.filter(bounding_box(location, miles), distance_miles__lte=miles)
-            rows = list(self.card_rows(nearest.order_by("distance_miles", "pk"))[:limit])
+            # Each row also carries how many clinics the distance holds (counted before the limit).
+            rows = list(
+                nearest.order_by("distance_miles", "pk").values_list(
+                    "pk", "distance_miles", search_columns.card_version(), Window(Count("*"))
+                )[:limit]
+            )
+            if counts_for_search:
+                self.found_within[miles] = rows[0][-1] if rows else 0
             if len(rows) == limit:
                 break
-            if not any(self.data_used.get(name) for name in ("q", "state", "city")):
-                self.found_within[miles] = len(rows)  # all there are: closest_searches need not count them
-        return rows
+        return [row[:-1] for row in rows]
 
     @cached_property
     def found_within(self) -> dict[int, int]:

@@ -161,6 +161,16 @@ def test_the_wider_distance_is_counted_by_the_search_for_the_nearest_clinics(cli
     assert clinic_counts == []
 
 
+def test_the_nearest_clinics_search_counts_every_clinic_within_its_distance(client, montana):
+    for miles in (60, 65, 70, 75, 80):
+        far_in_montana(miles, name=f"Prairie Ketamine {miles}")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/clinics/?where=59001&radius=50").content.decode()
+    assert html.count('class="card__title"') == 3  # the three nearest beyond 50 miles
+    assert wider_offer(html) == ["5"]  # all five, counted with the three nearest
+    assert not [query for query in queries if query["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+
+
 def test_the_wider_distance_with_words_counts_only_the_clinics_the_words_find(client, montana):
     far_in_montana(60, name="Prairie Ketamine")
     far_in_montana(70, name="Willow Ketamine")
