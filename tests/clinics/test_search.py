@@ -595,7 +595,6 @@ def test_a_carrier_added_after_a_search_can_be_chosen_at_once(
     assert "We do not know" not in page.content.decode()
 
 
-@pytest.mark.parametrize("sort", ["distance", "relevance", "price", "verified", "name"])
 @pytest.mark.parametrize(
     "query",
     [
@@ -607,19 +606,20 @@ def test_a_carrier_added_after_a_search_can_be_chosen_at_once(
     ],
 )
 def test_the_results_read_with_the_facet_counts_are_those_the_results_query_gives(
-    places, varied_clinics, django_assert_num_queries, query, sort
+    places, varied_clinics, django_assert_num_queries, query
 ):
     make_clinic(name="Varied 05", **north_of_austin(3))  # a name shared, for the tie-breaks
-    data = QueryDict(f"{query}&sort={sort}")
-    expected = ClinicFilter(data, queryset=Clinic.objects.published())
-    for start, stop in [(0, 4), (4, 8), (8, 12)]:
-        search = ClinicFilter(data, queryset=Clinic.objects.published())
-        search.rows_wanted = (start, stop)
-        search.facet_counts()
-        with django_assert_num_queries(0):
-            read = search.rows_between(start, stop)
-        assert read == list(expected.card_rows(expected.qs)[start:stop])
-    assert read or start >= expected.result_count
+    for sort in ["distance", "relevance", "price", "verified", "name"]:
+        data = QueryDict(f"{query}&sort={sort}")
+        expected = ClinicFilter(data, queryset=Clinic.objects.published())
+        for start, stop in [(0, 4), (4, 8), (8, 12)]:
+            search = ClinicFilter(data, queryset=Clinic.objects.published())
+            search.rows_wanted = (start, stop)
+            search.facet_counts()
+            with django_assert_num_queries(0):
+                read = search.rows_between(start, stop)
+            assert read == list(expected.card_rows(expected.qs)[start:stop]), (sort, start)
+        assert read or start >= expected.result_count
 
 
 def test_a_search_near_a_place_reads_its_page_of_results_with_the_facet_counts(client, places, varied_clinics):
