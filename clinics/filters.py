@@ -421,6 +421,7 @@ class ClinicFilter(django_filters.FilterSet):
         return "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
 
     def _count_facets(self) -> dict[str, dict[str, int]]:
+        """The counts alone, as the cache keeps them for every page and sort."""
         return self._facet_query().counts()
 
     def _facet_query(self, page: tuple[int, int] | None = None) -> FacetQuery:
