@@ -443,6 +443,20 @@ def test_pagination_keeps_every_filter_in_its_links(client):
     assert names(second) == [f"Spravato {n:02d}" for n in range(20, 25)]
 
 
+@pytest.mark.parametrize("near", [{"where": "78701", "radius": "100"}, {"q": "juniper"}])
+def test_pages_near_a_place_or_for_words_are_read_with_the_counts_and_in_order(client, places, near):
+    for n in range(25):
+        make_clinic(name=f"Juniper {n:02d}", treatments={"spravato": (500 + n, 600)}, **north_of_austin(25 - n))
+    first = search(client, **near, sort="price")
+    assert names(first) == [f"Juniper {n:02d}" for n in range(20)]
+    second = search(client, **near, sort="price", page="2")
+    assert names(second) == [f"Juniper {n:02d}" for n in range(20, 25)]
+    if "where" in near:
+        assert names(search(client, **near, page="2")) == [f"Juniper {n:02d}" for n in range(4, -1, -1)]
+    for page in ["3", "0", "abc", "1.5", "99999999999999999999"]:
+        assert client.get("/clinics/", {**near, "page": page}).status_code == 404
+
+
 @pytest.mark.parametrize("page", ["3", "0", "-1", "abc", "1.5", "99999999999999999999"])
 def test_a_page_that_does_not_exist_is_not_found(client, page):
     for _ in range(21):
