@@ -17,7 +17,7 @@ from functools import reduce
 from operator import and_
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Field, FloatField, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Field, Q, QuerySet, Value
 
 from clinics import search_columns
 from clinics.models import MONITORED_BY_PHYSICIAN_OR_CRNA
@@ -89,15 +89,10 @@ def _all(conditions: list[Q]) -> ExpressionWrapper | Value:
 class FacetQuery:
     """Builds the one query for a search (a ClinicFilter) and reads its counts back by option."""
 
-    def __init__(
-        self, search, options: dict[str, list[str]], price_steps: list[int], page: tuple[int, int] | None = None
-    ) -> None:
+    def __init__(self, search, options: dict[str, list[str]], price_steps: list[int]) -> None:
         self.search = search
         self.options = options
         self.price_steps = price_steps
-        # The results start:stop to read in the same pass, as ClinicFilter.card_rows gives them.
-        self.page = page
-        self.page_rows: list[tuple[int, float | None, int]] | None = None
         data = search.data_used
         self.chosen_groups = [name for name in CLINIC_GROUPS if data.get(name)]
         self.together = bool(data.get("treatment"))  # one offer must meet every offer filter
@@ -124,39 +119,14 @@ class FacetQuery:
         }
         for name in self.offer_filters_left_out:
             columns[f"offers_ok_without_{name}"] = _all(search.offer_conditions(frozenset([name])))
-        page_columns = []
-        if self.page is not None:  # what a result row and the results' order need
-            columns["card_version"] = search_columns.card_version()
-            if search.location:
-                page_columns.append("distance_miles")
-            else:
-                columns["distance_miles"] = Value(None, output_field=FloatField())
-            page_columns += ["id", "name", *(["rank"] if data.get("q") else [])]
         reach = search.within_reach(search.queryset).order_by()
         return reach.annotate(**columns).values(
             *columns,
-            *page_columns,
             "facts_confirmed_at",
             "session_monitored_by",
             *FLAG_COLUMNS.values(),
             *PAYMENT_COLUMNS.values(),
         )
-
-    def results_order(self) -> search_columns.Sql:
-        """ClinicFilter.ordered's order of the results, on the columns of the clinics in reach."""
-        sort = self.search.sort
-        if sort == "distance":
-            return "distance_miles, id", []
-        if sort == "relevance":
-            return "rank DESC, name, id", []
-        if sort == "price":
-            treatments = self.search.data_used.get("treatment")
-            ids = self.search.ids_of("treatment", treatments) if treatments else None
-            lowest, params = search_columns.lowest_session_price(ids, table="")
-            return f"{lowest} NULLS LAST, name, id", params
-        if sort == "verified":
-            return "facts_confirmed_at DESC NULLS LAST, name, id", []
-        return "name, id", []
 
     def counts(self) -> dict[str, dict[str, int]]:
         selects, params, keys = [], [], []
@@ -215,16 +185,6 @@ class FacetQuery:
         for name in self.offer_filters_used:
             count("without", name, [*clinic_ok, f"offers_ok_without_{name}"])
 
-        if self.page is not None:
-            # The page of results from the same pass: each row as [id, card_version, miles], in order.
-            order, order_params = self.results_order()
-            results = " AND ".join(f"({name})" for name in ["offers_ok", *clinic_ok])
-            selects.append(
-                f"(array_agg(ARRAY[id, card_version, distance_miles]::float8[] ORDER BY {order})"
-                f" FILTER (WHERE {results}))[%s:%s]"
-            )
-            params.extend([*order_params, self.page[0] + 1, self.page[1]])
-
         # Every count above lets a clinic miss one filter group at most (the offer filters as one), so
         # a clinic that misses two counts for nothing and is left out before the counting.
         groups = ["offers_ok", *(f"ok_{name}" for name in self.chosen_groups)]
@@ -239,9 +199,6 @@ class FacetQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *rows_params])
             numbers = cursor.fetchone()
-        if self.page is not None:
-            *numbers, page = numbers
-            self.page_rows = [(int(pk), miles, int(version)) for pk, version, miles in page or []]
         counts: dict[str, dict[str, int]] = {}
         for (name, value), number in zip(keys, numbers, strict=True):
             counts.setdefault(name, {})[value] = number

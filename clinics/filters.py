@@ -397,20 +397,6 @@ class ClinicFilter(django_filters.FilterSet):
         """
         if self.unreadable:
             return {}
-        key = self._facets_key()
-        if not (self.location or self.data_used.get("q")):
-            return cached(key, self._count_facets)
-        # Keyed, since closest_searches counts copies of this search with a part left out.
-        counted = self.__dict__.setdefault("_facets_counted", {})
-        if key not in counted:
-            query = self._facet_query(page=self.rows_wanted)
-            counted[key] = query.counts()
-            if query.page_rows is not None:
-                self.__dict__.setdefault("_rows_read", {})[key] = (self.rows_wanted, query.page_rows)
-        return counted[key]
-
-    def _facets_key(self) -> str:
-        """The cache key of the facet counts: the search's validated parameters but the sort."""
         used = {
             name: sorted(map(str, value)) if isinstance(value, list) else value
             for name, value in self.data_used.items()
@@ -418,33 +404,22 @@ class ClinicFilter(django_filters.FilterSet):
         used = {name: value for name, value in used.items() if value and name != "sort"}
         if not self.location:
             used.pop("radius", None)
-        return "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
+        key = "clinic-facets:" + hashlib.sha256(repr(sorted(used.items())).encode()).hexdigest()
+        if not (self.location or used.get("q")):
+            return cached(key, self._count_facets)
+        # Keyed, since closest_searches counts copies of this search with a part left out.
+        counted = self.__dict__.setdefault("_facets_counted", {})
+        if key not in counted:
+            counted[key] = self._count_facets()
+        return counted[key]
 
     def _count_facets(self) -> dict[str, dict[str, int]]:
-        """The counts alone, as the cache keeps them for every page and sort."""
-        return self._facet_query().counts()
-
-    def _facet_query(self, page: tuple[int, int] | None = None) -> FacetQuery:
-        """The one query for the clinics per option of every filter, whatever the number of options
-        (and, given a `page`, those results)."""
+        """Clinics per option of every filter, in one query whatever the number of options."""
         options = {
             name: [value for value, _ in self.choices[name]]
             for name in ("treatment", "condition", "insurance", "language", "payment")
         }
-        return FacetQuery(self, options, [price for price, _ in MAX_PRICE_CHOICES], page)
-
-    # The results start:stop that the page shown will hold (the view sets it before the counts).
-    # When the facets are counted for this request, the same pass over the clinics in reach reads
-    # those results too, and `rows_between` needs no query of its own: a second scan of the same
-    # clinics, and a second query to build, on every search near a place or for words.
-    rows_wanted: tuple[int, int] | None = None
-
-    def rows_between(self, start: int, stop: int) -> list[Row]:
-        """The result rows start:stop, as `card_rows` gives them."""
-        wanted, rows = self.__dict__.get("_rows_read", {}).get(self._facets_key(), (None, None))
-        if wanted is not None and wanted[0] == start and stop <= wanted[1]:
-            return rows[: stop - start]
-        return list(self.card_rows(self.qs)[start:stop])
+        return FacetQuery(self, options, [price for price, _ in MAX_PRICE_CHOICES]).counts()
 
     @property
     def result_count(self) -> int:

@@ -1,7 +1,6 @@
 """The clinic search page: filters with facet counts, sort, and pagination that never scans deep."""
 
 import math
-from collections.abc import Sequence
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -37,40 +36,15 @@ class CappedPaginator(Paginator):
         return self.count > self.shown
 
 
-class ResultRows(Sequence):
-    """A search's result rows once their number is known: the paginator slices them, and a slice is
-    read by `ClinicFilter.rows_between` (with the facet counts, when it can)."""
-
-    def __init__(self, search: ClinicFilter, total: int) -> None:
-        self.search = search
-        self.total = total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index: slice) -> list:
-        return self.search.rows_between(index.start, index.stop)
-
-
-def rows_of_page(request: HttpRequest) -> tuple[int, int] | None:
-    """The results start:stop of the page the request asks for, if it names one the pages can reach."""
-    try:
-        number = int(request.GET.get("page", 1))
-    except ValueError:
-        return None
-    if not 1 <= number <= MAX_PAGES:
-        return None
-    return (number - 1) * CLINICS_PER_PAGE, number * CLINICS_PER_PAGE
-
-
 def results_page(request: HttpRequest, search: ClinicFilter, count: int | None = None) -> Page:
     """The requested page of the search's results as cards; 404 for a page that does not exist.
 
     The page is found by ids first (see `cards`). Give the `count` of results when it is already known,
     and the paginator does not count again.
     """
-    rows = search.card_rows(search.qs) if count is None else ResultRows(search, count)
-    paginator = CappedPaginator(rows, CLINICS_PER_PAGE)
+    paginator = CappedPaginator(search.card_rows(search.qs), CLINICS_PER_PAGE)
+    if count is not None:
+        paginator.count = count
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
@@ -115,7 +89,6 @@ def _keywords_understood(request: HttpRequest) -> QueryDict | None:
 
 def _search_body(request: HttpRequest) -> dict:
     search = ClinicFilter(request.GET, queryset=Clinic.objects.published())
-    search.rows_wanted = rows_of_page(request)  # read with the facet counts where they can be
     page = results_page(request, search, count=search.result_count)
     # A search we could not read wholly finds nothing; the clinics nearest its place would be a guess.
     near_nothing = not page.object_list and search.location is not None and not search.unreadable
