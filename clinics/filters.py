@@ -93,7 +93,7 @@ class ClinicSearchForm(PlaceForm):
 
 class ClinicFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Words", max_length=200)
-    # Choices given as functions are not copied with the form's fields for every search (see __init__).
+    # Choices given as functions are not copied with the form's fields for every search (see get_form_class).
     state = django_filters.ChoiceFilter(label="State", choices=lambda: STATE_CHOICES, empty_label="Any state")
     city = django_filters.CharFilter(max_length=100, widget=forms.HiddenInput)
     treatment = django_filters.MultipleChoiceFilter(label="Treatment")
@@ -135,10 +135,6 @@ class ClinicFilter(django_filters.FilterSet):
         for name, known in self.choices.items():
             self._keep_known(data, name, {value for value, _ in known})
         super().__init__(data, *args, **kwargs)
-        # Given as functions: the form copies its fields for every search, and a copied list of
-        # choices cost more than the rest of the form.
-        for name in reference:
-            self.filters[name].extra["choices"] = partial(self.choices.get, name)
 
     # The form class, by the reference data its choices come from: one per process, since building it
     # (a class, and a form field for every filter) for every search took longer than validating.
@@ -147,6 +143,10 @@ class ClinicFilter(django_filters.FilterSet):
     def get_form_class(self) -> type[forms.Form]:
         form_class = self._form_classes.get(self._reference_rows)
         if form_class is None:
+            # Choices given as functions: every form copies its fields, and a copied list of choices
+            # cost more than the rest of the form.
+            for name, _ in self._reference_rows:
+                self.filters[name].extra["choices"] = partial(self.choices.get, name)
             form_class = super().get_form_class()
             self._form_classes.clear()  # only the current reference data's class is wanted again
             self._form_classes[self._reference_rows] = form_class
