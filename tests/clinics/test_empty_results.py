@@ -150,15 +150,18 @@ def wider_offer(html: str) -> list[str]:
     return re.findall(r">Within 100 miles</a>: (\d+) clinics?<", html)
 
 
+def clinic_counts(queries: CaptureQueriesContext) -> list[dict]:
+    """The queries that counted clinics apart (Django's QuerySet.count())."""
+    return [query for query in queries if query["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+
+
 def test_the_wider_distance_is_counted_by_the_search_for_the_nearest_clinics(client, montana):
     far_in_montana(60, name="Prairie Ketamine")
     far_in_montana(150, name="Plains Ketamine")
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/clinics/?where=59001&radius=50").content.decode()
     assert wider_offer(html) == ["1"]
-    # Fewer than three clinics within 100 miles: the nearest-clinics search found them all.
-    clinic_counts = [query for query in queries if query["sql"].startswith('SELECT COUNT(*) AS "__count"')]
-    assert clinic_counts == []
+    assert clinic_counts(queries) == []  # the nearest-clinics search counted them
 
 
 def test_the_nearest_clinics_search_counts_every_clinic_within_its_distance(client, montana):
@@ -168,7 +171,7 @@ def test_the_nearest_clinics_search_counts_every_clinic_within_its_distance(clie
         html = client.get("/clinics/?where=59001&radius=50").content.decode()
     assert html.count('class="card__title"') == 3  # the three nearest beyond 50 miles
     assert wider_offer(html) == ["5"]  # all five, counted with the three nearest
-    assert not [query for query in queries if query["sql"].startswith('SELECT COUNT(*) AS "__count"')]
+    assert clinic_counts(queries) == []
 
 
 def test_the_wider_distance_with_words_counts_only_the_clinics_the_words_find(client, montana):
