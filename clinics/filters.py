@@ -12,6 +12,7 @@ from typing import ClassVar
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Value, Window
 from django.http import QueryDict
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.functional import cached_property
 
 from clinics import search_columns
 from clinics.cards import Card, OfferFacts, Row, cards
+from clinics.compiled import INPUTS, Words, compiled, filled
 from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
@@ -208,7 +210,7 @@ class ClinicFilter(django_filters.FilterSet):
         if data.get("city"):
             queryset = queryset.filter(city__iexact=data["city"])
         if data.get("q"):
-            query = SearchQuery(data["q"], search_type="websearch", config="english")
+            query = SearchQuery(Words(data["q"]), search_type="websearch", config="english")
             queryset = queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         if self.location:
             queryset = (
@@ -229,18 +231,24 @@ class ClinicFilter(django_filters.FilterSet):
 
     def _nearest(self, limit: int) -> list[Row]:
         location = self.location
-        meeting = self.queryset.filter(*self.conditions()).annotate(distance_miles=distance_in_miles(location))
+
+        def nearest_sql(miles: int) -> tuple[str, list]:
+            nearest = (
+                self.queryset.filter(*self.conditions())
+                .annotate(distance_miles=distance_in_miles(location))
+                .filter(bounding_box(location, miles), distance_miles__lte=miles)
+            )
+            # Each row also carries how many clinics the distance holds (counted before the limit).
+            rows = nearest.order_by("distance_miles", "pk").values_list(
+                "pk", "distance_miles", search_columns.card_version(), Window(Count("*"))
+            )
+            return rows[:limit].query.sql_with_params()
+
         # This search ignores the words, state and city: without them, how many it finds within each
         # distance is the search's own count there, and closest_searches need not count again.
         counts_for_search = not any(self.data_used.get(name) for name in ("q", "state", "city"))
         for miles in NEAREST_WITHIN_MILES:
-            nearest = meeting.filter(bounding_box(location, miles), distance_miles__lte=miles)
-            # Each row also carries how many clinics the distance holds (counted before the limit).
-            rows = list(
-                nearest.order_by("distance_miles", "pk").values_list(
-                    "pk", "distance_miles", search_columns.card_version(), Window(Count("*"))
-                )[:limit]
-            )
+            rows = self.run(compiled(("nearest", miles, limit, self.shape), partial(nearest_sql, miles)))
             if counts_for_search:
                 self.found_within[miles] = rows[0][-1] if rows else 0
             if len(rows) == limit:
@@ -253,13 +261,45 @@ class ClinicFilter(django_filters.FilterSet):
         return {}
 
     def _nearest_telehealth(self, limit: int, besides: list[int]) -> list[Row]:
-        telehealth = (
-            self.queryset.filter(state=self.location.state, offers_telehealth=True)
-            .exclude(pk__in=besides)
-            .annotate(distance_miles=distance_in_miles(self.location))
-            .order_by("distance_miles", "pk")
+        state, enough = self.location.state, limit + len(besides)  # those `besides` are left out after
+
+        def telehealth_sql() -> tuple[str, list]:
+            telehealth = (
+                self.queryset.filter(state=state, offers_telehealth=True)
+                .annotate(distance_miles=distance_in_miles(self.location))
+                .order_by("distance_miles", "pk")
+            )
+            return self.card_rows(telehealth)[:enough].query.sql_with_params()
+
+        rows = self.run(compiled(("telehealth", state, enough, self.shape), telehealth_sql))
+        return [row for row in rows if row[0] not in besides][:limit]
+
+    def result_rows(self, start: int, stop: int) -> list[Row]:
+        """The rows `cards` takes of the results from `start` to `stop`, in the search's order."""
+        if self.unreadable or start >= stop:
+            return []
+        key = ("results", start, stop, self.shape)
+        return self.run(compiled(key, lambda: self.card_rows(self.qs)[start:stop].query.sql_with_params()))
+
+    @property
+    def shape(self) -> tuple:
+        """What the SQL of this search depends on besides its place and words (compiled.Input): the
+        key of its compiled SQL. The reference data is in it, for the ids of the options."""
+        used = tuple(
+            sorted(
+                (name, name if name in INPUTS else tuple(value) if isinstance(value, list) else value)
+                for name, value in self.data_used.items()
+                if value not in (None, "", [])
+            )
         )
-        return list(self.card_rows(telehealth)[:limit])
+        # The clinics searched: every caller gives the published ones, but the key must not assume it.
+        return used, self.verified_since, self._reference_rows, self.queryset.query.where
+
+    def run(self, sql: tuple[str, list]) -> list[tuple]:
+        """The rows of compiled SQL, with this search's place and words."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql[0], filled(sql[1], self.data_used))
+            return cursor.fetchall()
 
     def card_rows(self, queryset: QuerySet) -> QuerySet:
         """The rows `cards` takes (id, miles from the place or None, card_version) of these clinics."""
@@ -342,8 +382,9 @@ class ClinicFilter(django_filters.FilterSet):
 
     @cached_property
     def verified_since(self):
-        """Every decision fact confirmed since then counts as "confirmed in the last 6 months"."""
-        return timezone.now() - CONFIRMED_RECENTLY
+        """Every decision fact confirmed since then counts as "confirmed in the last 6 months". To the
+        minute, so that SQL compiled with it (see `shape`) serves every search of the same minute."""
+        return timezone.now().replace(second=0, microsecond=0) - CONFIRMED_RECENTLY
 
     # --- sorting ----------------------------------------------------------------------------
 

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Avg, FloatField, Min, Q
+from django.db.models import Avg, BooleanField, FloatField, Min
 from django.db.models.expressions import RawSQL
 
+from clinics.compiled import PlaceNumber
 from clinics.models import Place
 
 EARTH_RADIUS_MILES = 3958.8
@@ -181,13 +182,22 @@ def _not_found(text: str, city: str, state: str | None) -> Location:
     )
 
 
-def bounding_box(location: Location, miles: float) -> Q:
+def bounding_box(location: Location, miles: float) -> RawSQL:
     """Clinics inside a lat/long box around the location; cheap on the coordinates index."""
     latitude_span = miles / MILES_PER_DEGREE_OF_LATITUDE
-    longitude_span = miles / (MILES_PER_DEGREE_OF_LATITUDE * max(math.cos(math.radians(location.latitude)), 0.01))
-    return Q(
-        latitude__range=(location.latitude - latitude_span, location.latitude + latitude_span),
-        longitude__range=(location.longitude - longitude_span, location.longitude + longitude_span),
+
+    def longitude_span(place: Location) -> float:
+        return miles / (MILES_PER_DEGREE_OF_LATITUDE * max(math.cos(math.radians(place.latitude)), 0.01))
+
+    return RawSQL(  # noqa: S611 - our own SQL; the place is in the parameters
+        "clinics_clinic.latitude BETWEEN %s AND %s AND clinics_clinic.longitude BETWEEN %s AND %s",
+        [
+            PlaceNumber(location, lambda place: place.latitude - latitude_span),
+            PlaceNumber(location, lambda place: place.latitude + latitude_span),
+            PlaceNumber(location, lambda place: place.longitude - longitude_span(place)),
+            PlaceNumber(location, lambda place: place.longitude + longitude_span(place)),
+        ],
+        output_field=BooleanField(),
     )
 
 
@@ -198,12 +208,12 @@ def distance_in_miles(location: Location) -> RawSQL:
     several times, and the composed expression took longer to build and copy than to run.
     Rounding can push the haversine a hair above 1, where asin() would raise, hence LEAST.
     """
-    origin = math.radians(location.latitude)
+    origin = PlaceNumber(location, lambda place: math.radians(place.latitude))
     return RawSQL(  # noqa: S611 - our own SQL; the place is in the parameters
         "2 * %s * ASIN(SQRT(LEAST(POWER(SIN((RADIANS(clinics_clinic.latitude) - %s) / 2), 2)"
         " + COS(%s) * COS(RADIANS(clinics_clinic.latitude))"
         " * POWER(SIN((RADIANS(clinics_clinic.longitude) - %s) / 2), 2), 1.0)))",
-        [EARTH_RADIUS_MILES, origin, origin, math.radians(location.longitude)],
+        [EARTH_RADIUS_MILES, origin, origin, PlaceNumber(location, lambda place: math.radians(place.longitude))],
         output_field=FloatField(),
     )
 

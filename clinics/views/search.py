@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from clinics import chips, keywords
-from clinics.cards import cards
+from clinics.cards import Row, cards
 from clinics.filters import ClinicFilter, ClinicSearchForm
 from clinics.models import Clinic
 from clinics.views import compare
@@ -36,13 +36,26 @@ class CappedPaginator(Paginator):
         return self.count > self.shown
 
 
+class ResultRows:
+    """A search's results as the paginator reads them: a count, and a page of rows (see `cards`) at a time."""
+
+    def __init__(self, search: ClinicFilter) -> None:
+        self.search = search
+
+    def __getitem__(self, page: slice) -> list[Row]:
+        return self.search.result_rows(page.start, page.stop)
+
+    def count(self) -> int:
+        return self.search.qs.count()
+
+
 def results_page(request: HttpRequest, search: ClinicFilter, count: int | None = None) -> Page:
     """The requested page of the search's results as cards; 404 for a page that does not exist.
 
     The page is found by ids first (see `cards`). Give the `count` of results when it is already known,
     and the paginator does not count again.
     """
-    paginator = CappedPaginator(search.card_rows(search.qs), CLINICS_PER_PAGE)
+    paginator = CappedPaginator(ResultRows(search), CLINICS_PER_PAGE)
     if count is not None:
         paginator.count = count
     try:
