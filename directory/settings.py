@@ -130,6 +130,8 @@ else:
 
     DATABASES = {"default": database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"].update(
+    # Django's PostgreSQL backend with a health check that asks the socket, not the server.
+    ENGINE="directory.postgresql",
     CONN_MAX_AGE=env_int("CONN_MAX_AGE", 60),
     CONN_HEALTH_CHECKS=True,
 )

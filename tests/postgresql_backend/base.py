@@ -7,7 +7,9 @@ are deferred to the end of the transaction the flush runs in, so the order of th
 matter. Sequences are left alone, as Django's own flush does unless asked to reset them.
 """
 
-from django.db.backends.postgresql import base, operations
+from django.db.backends.postgresql import operations
+
+from directory.postgresql import base
 
 
 class DatabaseOperations(operations.DatabaseOperations):
