@@ -30,8 +30,9 @@ class ClinicsConfig(AppConfig):
             post_delete.connect(
                 listings_changed, sender=model, dispatch_uid=f"listings_changed_delete_{model.__name__}"
             )
-        # What a clinic's card names of them (clinics/cards.py).
-        for model in [models.TreatmentType, models.Condition, models.InsuranceCarrier, models.Language]:
+        # What a clinic's card names of them (clinics/cards.py), and the ZIP codes each process keeps
+        # (clinics/places.py).
+        for model in [models.TreatmentType, models.Condition, models.InsuranceCarrier, models.Language, models.Place]:
             post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference_changed_save_{model.__name__}")
             post_delete.connect(
                 reference_changed, sender=model, dispatch_uid=f"reference_changed_delete_{model.__name__}"

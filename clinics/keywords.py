@@ -19,7 +19,7 @@ from django.http import QueryDict
 
 from clinics.filters import ClinicFilter
 from clinics.models import Place
-from clinics.places import CITY_ABBREVIATIONS, ZIP_PATTERN
+from clinics.places import CITY_ABBREVIATIONS, ZIP_PATTERN, places_by_zip_code
 from clinics.vocabulary import (
     FILLER,
     MAX_PHRASE_WORDS,
@@ -232,7 +232,7 @@ def read(query: str, known: Vocabulary, *, where_given: bool, state_given: str =
             matches = [match for match in matches if match.end <= city.start or match.start >= city.end]
         elif zip_codes := [(i, t) for i, t in enumerate(tokens) if t.free and ZIP_PATTERN.match(t.text)]:
             index, token = zip_codes[0]
-            if Place.objects.filter(zip_code=token.text[:5]).exists():
+            if token.text[:5] in places_by_zip_code():
                 reading.where = token.text[:5]
                 used.add(index)
 

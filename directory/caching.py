@@ -64,6 +64,7 @@ Version = tuple[str, float | None]  # a random id, and when the data next change
 _batch = threading.local()
 _request = threading.local()  # the versions this thread's current request has read
 _next_change: dict[str, Callable[[], datetime | None]] = {}
+_in_process: dict[str, tuple[list[Version], object]] = {}  # kept_in_process
 
 
 @functools.cache
@@ -136,6 +137,21 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
             caches["pages"].set(key, entry, TIMEOUT)
     local.set(key, entry, TIMEOUT)
     return entry[1]
+
+
+def kept_in_process(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...]) -> T:
+    """`compute()`, kept in this process's memory while the data it depends on keeps its versions.
+
+    For large data that many requests read, such as every ZIP code: the "local" cache pickles what it
+    stores and unpickles it on every read, which for that much data would cost more than a query.
+    """
+    versions = _current_versions(depends_on)
+    if versions is None:
+        return compute()  # another process has just started a version: don't guess it
+    held = _in_process.get(key)
+    if held is None or held[0] != versions:
+        held = _in_process[key] = (versions, compute())
+    return held[1]
 
 
 def cached_many(

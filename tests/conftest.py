@@ -15,13 +15,16 @@ def _plain_static_files(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Each test starts as a new app server would: no copies of cached entries in this process, and
-    no sets made yet towards the database caches' next look at their size (a query a pin would count)."""
+    """Each test starts as a new app server would: no copies of cached entries in this process, nothing
+    kept in its memory, and no sets made yet towards the database caches' next look at their size (a
+    query a pin would count)."""
     from django.core.cache import caches
 
+    from directory import caching
     from directory.database_cache import DatabaseCache
 
     caches["local"].clear()
+    caching._in_process.clear()
     DatabaseCache.sets_since_cull_check.clear()
 
 

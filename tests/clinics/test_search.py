@@ -140,6 +140,15 @@ def test_an_unknown_zip_says_so(client, places):
     assert b"We do not know the ZIP code 00000" in response.content
 
 
+def test_a_zip_code_added_after_a_search_is_found_at_once(client, places, django_capture_on_commit_callbacks):
+    make_clinic(name="Downtown")
+    assert b"We do not know the ZIP code 78799" in search(client, where="78799").content
+    # Each process keeps the ZIP codes it has read; adding one (in the admin, say) starts them afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        Place.objects.create(zip_code="78799", city="Austin", state="TX", latitude=AUSTIN[0], longitude=AUSTIN[1])
+    assert names(search(client, where="78799")) == ["Downtown"]
+
+
 # --- filters --------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinics.models import Place
-from directory.caching import listings_changed
+from directory.caching import listings_changed, reference_changed
 
 
 class Command(BaseCommand):
@@ -31,5 +31,7 @@ class Command(BaseCommand):
                 unique_fields=["zip_code"],
                 update_fields=["city", "state", "latitude", "longitude"],
             )
-            listings_changed()  # bulk_create sends no signals; searches by place start afresh
+            # bulk_create sends no signals: searches by place start afresh, and processes read the ZIP codes again.
+            listings_changed()
+            reference_changed()
         self.stdout.write(f"{len(places)} places loaded; {Place.objects.count()} in the table.")
