@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Field, Q, QuerySet, Value
 
 from clinics import search_columns
-from clinics.compiled import compiled, filled
+from clinics.compiled import compiled
 from clinics.models import MONITORED_BY_PHYSICIAN_OR_CRNA
 from clinics.search_columns import has, offer_meets, some_offer_meets
 
@@ -135,9 +135,9 @@ class FacetQuery:
     def counts(self) -> dict[str, dict[str, int]]:
         search = self.search
         options = tuple((name, tuple(values)) for name, values in self.options.items())
-        sql, params, keys = compiled(("facets", options, tuple(self.price_steps), search.shape), self.sql)
+        statement, keys = compiled(("facets", options, tuple(self.price_steps), search.shape), self.sql)
         with connection.cursor() as cursor:
-            cursor.execute(sql, filled(params, search.data_used))
+            cursor.execute(statement.sql(search.data_used))
             numbers = cursor.fetchone()
         counts: dict[str, dict[str, int]] = {}
         for (name, value), number in zip(keys, numbers, strict=True):

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 
 from clinics import search_columns
 from clinics.cards import Card, OfferFacts, Row, cards
-from clinics.compiled import INPUTS, Words, compiled, filled
+from clinics.compiled import INPUTS, Statement, Words, compiled
 from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
@@ -295,10 +295,10 @@ class ClinicFilter(django_filters.FilterSet):
         # The clinics searched: every caller gives the published ones, but the key must not assume it.
         return used, self.verified_since, self._reference_rows, self.queryset.query.where
 
-    def run(self, sql: tuple[str, list]) -> list[tuple]:
-        """The rows of compiled SQL, with this search's place and words."""
+    def run(self, query: tuple[Statement]) -> list[tuple]:
+        """The rows of a compiled query, with this search's place and words."""
         with connection.cursor() as cursor:
-            cursor.execute(sql[0], filled(sql[1], self.data_used))
+            cursor.execute(query[0].sql(self.data_used))
             return cursor.fetchall()
 
     def card_rows(self, queryset: QuerySet) -> QuerySet:

@@ -79,3 +79,21 @@ def test_searches_that_differ_in_a_filter_do_not_share_sql(places):
     aetna, cigna = found("where=78701&insurance=aetna"), found("where=78701&insurance=cigna")
     assert (aetna[0]["results"]["all"], cigna[0]["results"]["all"]) == (1, 2)
     assert cigna == found_afresh("where=78701&insurance=cigna")
+
+
+def test_values_written_into_the_sql_keep_their_percent_signs():
+    make_clinic(name="Percent Clinic", city="50% Off", state="TX")
+    make_clinic(name="Other Clinic", city="50%s Off", state="TX")
+    for city in ("50% Off", "50%s Off"):
+        counts, rows, _ = found_afresh(f"city={city.replace('%', '%25')}&state=TX")
+        assert counts["results"]["all"] == len(rows) == 1, city
+
+
+def test_words_are_written_in_as_psycopg_quotes_them():
+    make_clinic(name="O'Brien Clinic")
+    make_clinic(name="Backslash Clinic", description="a \\ b")
+    compiled._compiled.clear()
+    found("q=harbor")
+    for words in ("o'brien", "\\", "'; DROP TABLE clinics_clinic; --", "50%s"):
+        assert found(f"q={words}") == found_afresh(f"q={words}"), words
+    assert found("q=o'brien")[0]["results"]["all"] == 1
