@@ -14,7 +14,9 @@ Each process also keeps copies of recent entries in its own memory (the "local" 
 used only while its versions are the current shared ones, so it is never staler than the shared
 entry; it saves moving large pages out of the shared cache on every request. Entries computed by
 the many (`cached_many`: a clinic's result card, say) live in a cache of their own, under keys that
-can carry their row's own version, and have no copy in the process.
+can carry their row's own version, and have no copy in the process. A whole page goes to the
+shared cache only once a process is asked for it again (`asked_before`): most search pages are
+asked for once.
 
 Some data changes with no save: a guide scheduled for later goes live when its time comes. A
 version can carry the time of the next such change (see `changes_by_itself`); once that time has
@@ -65,6 +67,9 @@ _batch = threading.local()
 _request = threading.local()  # the versions this thread's current request has read
 _next_change: dict[str, Callable[[], datetime | None]] = {}
 _in_process: dict[str, tuple[list[Version], object]] = {}  # kept_in_process
+# The keys of entries this process has computed (`asked_before`): ten times the local cache's entries.
+ASKED_KEYS = 10 * settings.CACHES["local"].get("OPTIONS", {}).get("MAX_ENTRIES", 300)
+_asked: dict[str, None] = {}
 
 
 @functools.cache
@@ -113,14 +118,23 @@ def _still_current(version: Version) -> bool:
     return isinstance(version, tuple) and (version[1] is None or version[1] > timezone.now().timestamp())
 
 
-def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = (LISTINGS,), shared: bool = True) -> T:
+def cached(
+    key: str,
+    compute: Callable[[], T],
+    *,
+    depends_on: tuple[str, ...] = (LISTINGS,),
+    shared: bool = True,
+    shared_when_asked_again: bool = False,
+) -> T:
     """The value under `key` if computed from the current data, else `compute()`, stored for next time.
 
     One read of the versions per request (a request reads them once, however many entries it uses)
     when this process holds a current copy; one more for the shared entry when it does not. With
     `shared=False` the value is kept in this process only: for what takes little to compute but is
     needed on every request, where a read of the shared cache on a miss would cost what it saves.
-    An exception in `compute` (an Http404, say) is not cached.
+    With `shared_when_asked_again`, the value goes to the shared cache only when this process
+    computes it a second time (see `asked_before`). An exception in `compute` (an Http404, say) is
+    not cached.
     """
     key = f"{key}:{release()}"
     local = caches["local"]
@@ -133,10 +147,27 @@ def cached(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...] = 
     entry = caches["pages"].get(key) if shared else None
     if entry is None or entry[0] != versions:
         entry = (versions, compute())
-        if shared:
+        if shared and (not shared_when_asked_again or asked_before(key)):
             caches["pages"].set(key, entry, TIMEOUT)
     local.set(key, entry, TIMEOUT)
     return entry[1]
+
+
+def asked_before(key: str) -> bool:
+    """Whether this process has computed the entry under `key` before (among its last ASKED_KEYS).
+
+    Most search pages are asked for once: a ZIP code and filters no one else combines. Storing each
+    in the shared cache cost a tenth of a new search's time (pickling, compressing, writing) for an
+    entry no one would read. A page asked for again, after its copy in this process has gone (its
+    data changed, or newer pages pushed it out), is worth sharing: other processes then render it
+    once fewer each.
+    """
+    if key in _asked:
+        return True
+    if len(_asked) >= ASKED_KEYS:
+        _asked.clear()
+    _asked[key] = None
+    return False
 
 
 def kept_in_process(key: str, compute: Callable[[], T], *, depends_on: tuple[str, ...]) -> T:
@@ -238,16 +269,18 @@ def page_for_everyone(
     """The page's HTML, cached whole for anonymous visitors: it must depend only on its URL and the data.
 
     Each URL is cached apart, but only with the query `parameters` the page reads, so made-up ones
-    cannot fill the cache. A signed-in member, a visitor with a message waiting or a URL with
-    another parameter gets the page rendered for them. Either way any form's CSRF token is this
-    visitor's own, filled in after rendering.
+    cannot fill the cache. The page is shared with other processes once this one is asked for it
+    again; until then the copy in this process serves it. A signed-in member, a visitor with a
+    message waiting or a URL with another parameter gets the page rendered for them. Either way any
+    form's CSRF token is this visitor's own, filled in after rendering.
     """
 
     def render() -> str:
         return render_to_string(template, {**context(), "csrf_token": CSRF_SLOT}, request=request)
 
     if shared_page(request, parameters):
-        html = cached(url_key("page", reading_only(request, parameters)), render, depends_on=depends_on)
+        page = url_key("page", reading_only(request, parameters))
+        html = cached(page, render, depends_on=depends_on, shared_when_asked_again=True)
     else:
         html = render()
     return html.replace(CSRF_SLOT, get_token(request)) if CSRF_SLOT in html else html

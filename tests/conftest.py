@@ -25,6 +25,7 @@ def _fresh_caches():
 
     caches["local"].clear()
     caching._in_process.clear()
+    caching._asked.clear()
     DatabaseCache.sets_since_cull_check.clear()
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from clinics.freshness import facts_confirm
 from clinics.models import FACT_GROUPS, Clinic, ClinicTreatment, Condition, TreatmentType
+from directory import caching
 from directory.caching import cached, release, start_new_versions, url_key
 from tests.factories import make_clinic, make_guide
 from tests.factories import result_names as card_names
@@ -107,10 +108,28 @@ def test_a_guide_scheduled_for_later_shows_on_cached_pages_when_its_time_comes(c
             assert "Coming Soon" in client.get(path).content.decode()
 
 
+def asked_for_again(client, path: str):
+    """The page at `path` asked for twice in this process, its copy gone in between: now it is shared."""
+    client.get(path)
+    caches["local"].clear()
+    return client.get(path)
+
+
+def test_a_page_is_shared_when_a_process_is_asked_for_it_again(client, django_assert_num_queries):
+    make_clinic()
+    response = client.get("/clinics/?state=TX")
+    assert stored_page(response) is None  # a copy in this process only
+    with django_assert_num_queries(1):  # the versions: the page is this process's copy
+        assert client.get("/clinics/?state=TX").status_code == 200
+    caches["local"].clear()  # the copy gone: newer pages pushed it out, say
+    assert stored_page(client.get("/clinics/?state=TX")) is not None
+
+
 def test_another_app_server_uses_the_shared_page_without_rendering_it_again(client, django_assert_num_queries):
     clinic = make_clinic()
-    first = client.get("/clinics/tx/").content
+    first = asked_for_again(client, "/clinics/tx/").content
     caches["local"].clear()  # as in a process that has not served the page yet
+    caching._asked.clear()
     with django_assert_num_queries(2):  # the versions, then the page
         again = client.get("/clinics/tx/").content
     token = rb'name="csrfmiddlewaretoken" value="[^"]+"'  # masked afresh for each response
@@ -129,8 +148,7 @@ def test_a_page_with_a_parameter_it_does_not_read_is_rendered_but_never_stored(c
         response = client.get(path)
         assert response.status_code == 200
         assert stored_page(response) is None
-    response = client.get("/clinics/?q=clinic")
-    assert stored_page(response) is not None
+    assert stored_page(asked_for_again(client, "/clinics/?q=clinic")) is not None
 
 
 def test_a_request_reads_the_versions_once_and_sees_a_change_it_commits(django_assert_num_queries):
@@ -183,13 +201,13 @@ def test_made_up_parameters_never_add_entries_to_the_cache(client, django_user_m
     member.force_login(django_user_model.objects.create_user("member", "member@example.com", "a-long-test-password"))
     paths = ["/clinics/?q=clinic", "/clinics/tx/", "/treatments/spravato/"]
     for path in paths:  # anonymous visitors, and a member who gets the page's parts from the cache
-        client.get(path)
+        asked_for_again(client, path)
         member.get(path)
     before = page_cache_entries()
     for n in range(3):
         for path in paths:
             made_up = f"{path}{'&' if '?' in path else '?'}utm_source=mail{n}"
-            assert client.get(made_up).status_code == 200
+            assert asked_for_again(client, made_up).status_code == 200
             assert member.get(made_up).status_code == 200
     assert page_cache_entries() == before
 
@@ -234,7 +252,7 @@ def test_a_version_another_process_starts_at_the_same_moment_stops_only_what_nee
         return False if key == "guides-version" else add(self, key, *args, **kwargs)
 
     with mock.patch.object(backend, "add", another_process_first):
-        assert client.get("/clinics/?state=TX").status_code == 200
+        assert asked_for_again(client, "/clinics/?state=TX").status_code == 200
     with connection.cursor() as cursor:
         pages = settings.CACHES["pages"]["LOCATION"]
         cursor.execute(f"SELECT count(*) FROM {pages} WHERE cache_key LIKE ':1:page:%%'")  # noqa: S608 - our setting

@@ -418,10 +418,11 @@ def test_the_closest_searches_count_only_what_the_facet_query_did_not(
     client, cache_versions, django_assert_num_queries, params, counts
 ):
     make_clinic(treatments={"iv-infusion": (400, 500)})
-    # The search page without a place (15, tests/clinics/test_search.py) less its ids and cards'
-    # 3, as nothing is found. The facet query counted the search without each filter in use; one
-    # choice of several left out takes a count of its own.
-    with django_assert_num_queries(12 + counts):
+    # The versions, the page (not found, and not stored until asked for again), the choice lists (read,
+    # 4 queries, stored), the facet counts (read, counted, stored); nothing found, so no ids or cards.
+    # The facet query counted the search without each filter in use; one choice of several left out
+    # takes a count of its own.
+    with django_assert_num_queries(11 + counts):
         response = client.get("/clinics/", params)
     assert names(response) == []
 

@@ -559,18 +559,19 @@ def test_the_search_page_query_count_does_not_grow_with_results(
         bill_insurance(clinic, "iv-infusion", "aetna")
         clinic.conditions.add(*Condition.objects.all())
     params = {"where": "78701", "treatment": "iv-infusion", "insurance": "aetna", "accepting": "on"}
-    # 4 choice lists, the place, the page's ids, its clinics, their offers, 1 facet query (which also
-    # counts the results; near a place the counts are not cached);
+    # 4 choice lists, every ZIP code (read once per process), the page's ids, its clinics, their
+    # offers, 1 facet query (which also counts the results; near a place the counts are not cached);
     # the cache: the versions read once, 3 entries read (page, choice lists, the cards all at once),
-    # then the same 3 stored with one statement each. The body is not stored apart from the page.
-    with django_assert_max_num_queries(16):
+    # then the choice lists and cards stored with one statement each. The page is stored when it is
+    # asked for again (directory/caching.py), and the body is not stored apart from it.
+    with django_assert_max_num_queries(15):
         response = search(client, **params)
     assert len(names(response)) == shown
     with django_assert_max_num_queries(1):  # the page, cached whole for anonymous visitors
         assert names(search(client, **params)) == names(response)
     # Another page of the same search, the same clinics: the cards come from the cache (the versions,
-    # the page, the place, the facet query, the page's ids, the cards; the page stored).
-    with django_assert_max_num_queries(7):
+    # the page, the facet query, the page's ids, the cards).
+    with django_assert_max_num_queries(5):
         assert sorted(names(search(client, **params, sort="name"))) == sorted(names(response))
 
 
