@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from clinics import cards
-from clinics.facets import FacetOption
+from clinics.facets import FacetGroup, FacetOption
 from clinics.models import Clinic, ClinicTreatment, Confirmation
 
 register = template.Library()
@@ -47,16 +47,40 @@ def card_logo_url(context, clinic: Clinic) -> str:
 
 
 @register.simple_tag
-def facet_checkboxes(options: list[FacetOption]) -> str:
-    """A filter group's options as checkboxes, each with its count. Written out here: the search
-    page shows about fifty, and the template language took half the page's rendering over them."""
-    return mark_safe(  # noqa: S308 - every value is escaped
-        "\n".join(
-            f'<li><label><input type="checkbox" name="{html.escape(option.name)}" value="{html.escape(option.value)}"'
-            f'{" checked" if option.selected else ""}> {html.escape(option.label)} <span class="facet__count">'
-            f'{option.count:,}<span class="visually-hidden"> clinics</span></span></label></li>'
-            for option in options
+def facet_fieldsets(groups: list[FacetGroup]) -> str:
+    """The search page's filter groups, each a fieldset of checkboxes or a select, every option with
+    its count. Written out here: the page shows about fifty options, and the template language took
+    more than half the page's rendering over them."""
+    return mark_safe("\n".join(_facet_fieldset(group) for group in groups))  # noqa: S308 - every value is escaped
+
+
+def _facet_fieldset(group: FacetGroup) -> str:
+    name, legend = html.escape(group.name), html.escape(group.legend)
+    problems = ""
+    if group.problems:
+        items = "".join(f"<li>{html.escape(problem)}</li>" for problem in group.problems)
+        problems = f'<ul class="field-error" id="{name}-problems">{items}</ul>'
+    if group.kind == "select":
+        options = "".join(
+            f'<option value="{(value := html.escape(option.value))}"{" selected" if option.selected else ""}'
+            f' data-swap="count-{name}-{value}">{html.escape(option.label)} ({option.count:,})</option>'
+            for option in group.options
         )
+        choices = (
+            f'<label class="visually-hidden" for="filter-{name}">{legend}</label>'
+            f'<select id="filter-{name}" name="{name}"><option value="">Any price</option>{options}</select>'
+        )
+    else:
+        choices = '<ul class="facet__options">' + "\n".join(map(_facet_checkbox, group.options)) + "</ul>"
+    described = f' aria-describedby="{name}-problems"' if group.problems else ""
+    return f'<fieldset class="facet"{described}><legend>{legend}</legend>{problems}{choices}</fieldset>'
+
+
+def _facet_checkbox(option: FacetOption) -> str:
+    return (
+        f'<li><label><input type="checkbox" name="{html.escape(option.name)}" value="{html.escape(option.value)}"'
+        f'{" checked" if option.selected else ""}> {html.escape(option.label)} <span class="facet__count">'
+        f'{option.count:,}<span class="visually-hidden"> clinics</span></span></label></li>'
     )
 
 
