@@ -263,7 +263,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "directory.static_storage.StaticFilesStorage"  # whitenoise's, compressed, with hashed names
     },
 }
 
