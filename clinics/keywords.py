@@ -7,19 +7,16 @@ stays a plain URL that can be bookmarked. clinics/chips.py then says on the page
 understood and which nearby searches would find clinics.
 
 Words are matched against the vocabulary (clinics/vocabulary.py), longest phrase first. Cities come
-from the Place table, one query per search.
+from the Place table, as each process keeps it (clinics/places.py: cities_by_name).
 """
 
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min
-from django.db.models.functions import Upper
 from django.http import QueryDict
 
 from clinics.filters import ClinicFilter
-from clinics.models import Place
-from clinics.places import CITY_ABBREVIATIONS, ZIP_PATTERN, places_by_zip_code
+from clinics.places import CITY_ABBREVIATIONS, ZIP_PATTERN, cities_by_name, places_by_zip_code
 from clinics.vocabulary import (
     FILLER,
     MAX_PHRASE_WORDS,
@@ -137,7 +134,7 @@ def _city_candidates(tokens: list[Token], taken: set[int]) -> dict[str, list[tup
 
 
 def find_city(tokens: list[Token], matches: list[Match], given_state: str) -> CityFound | None:
-    """The city the tokens name, with the state that follows it or the likeliest one (one query)."""
+    """The city the tokens name, with the state that follows it or the likeliest one."""
     taken = {i for match in matches if match.meaning.parameter != "state" for i in range(match.start, match.end)}
     for start in range(len(tokens)):
         for words, label in CITY_WORDS.items():
@@ -148,16 +145,7 @@ def find_city(tokens: list[Token], matches: list[Match], given_state: str) -> Ci
     candidates = _city_candidates(tokens, taken)
     if not candidates:
         return None
-    rows = (
-        Place.objects.annotate(upper_city=Upper("city"))
-        .filter(upper_city__in=list(candidates))
-        .values("upper_city", "state")
-        .annotate(name=Min("city"), zip_codes=Count("pk"))
-        .order_by("upper_city", "-zip_codes", "state")
-    )
-    places: dict[str, list[tuple[str, str, int]]] = {}
-    for row in rows:
-        places.setdefault(row["upper_city"], []).append((row["name"], row["state"], row["zip_codes"]))
+    places = cities_by_name()
     states = [match for match in matches if match.meaning.parameter == "state"]
     # A lowercase code that is also a word counts as a state right after a city ("portland or").
     loose = [

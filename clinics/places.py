@@ -3,6 +3,7 @@
 import difflib
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
@@ -149,6 +150,26 @@ def places_by_zip_code() -> dict[str, tuple[str, str, float, float]]:
     of the Python time of a search near a ZIP code no one had asked for before.
     """
     return kept_in_process("places-by-zip-code", _read_places_by_zip_code, depends_on=(REFERENCE,))
+
+
+def cities_by_name() -> dict[str, list[tuple[str, str, int]]]:
+    """Each city name, upper-cased, with the places of that name as (name, state, ZIP codes), the one
+    with most ZIP codes first; kept in each process with the ZIP codes they come from (about 4 MB).
+    The keyword box looks the words typed up in it."""
+    return kept_in_process("cities-by-name", _cities_by_name, depends_on=(REFERENCE,))
+
+
+def _cities_by_name() -> dict[str, list[tuple[str, str, int]]]:
+    zip_codes: Counter[tuple[str, str]] = Counter()
+    names: dict[tuple[str, str], str] = {}
+    for city, state, _, _ in places_by_zip_code().values():
+        key = (city.upper(), state)
+        zip_codes[key] += 1
+        names[key] = min(names.get(key, city), city)
+    cities: dict[str, list[tuple[str, str, int]]] = {}
+    for (upper, state), count in sorted(zip_codes.items(), key=lambda item: (-item[1], item[0][1])):
+        cities.setdefault(upper, []).append((names[upper, state], state, count))
+    return cities
 
 
 def _read_places_by_zip_code() -> dict[str, tuple[str, str, float, float]]:

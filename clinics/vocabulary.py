@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from clinics.models import Condition, InsuranceCarrier, TreatmentType
 from clinics.places import US_STATES
-from directory.caching import cached
+from directory.caching import REFERENCE, kept_in_process
 
 # Everyday names for each treatment, condition and carrier (by slug), besides the names in the tables.
 TREATMENT_WORDS = {
@@ -125,8 +125,9 @@ def build_vocabulary() -> Vocabulary:
 
 
 def vocabulary() -> Vocabulary:
-    """The vocabulary, kept in the cache until the reference data (or any listing) changes."""
-    return cached("keyword-vocabulary", build_vocabulary)
+    """The vocabulary, kept in each process until the reference data changes: as it is, since the
+    local cache would unpickle it for every query string read, a quarter of the reading's time."""
+    return kept_in_process("keyword-vocabulary", build_vocabulary, depends_on=(REFERENCE,))
 
 
 def typo_distance(a: str, b: str) -> int:
