@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import connection
-from psycopg import sql
+from psycopg import ClientCursor, sql
 
 # Shapes are few (the filters in use, the sort, the page); a process forgets them all past this many.
 MAX_SHAPES = 2000
@@ -70,6 +70,8 @@ class Statement:
         self.parts: list[str] = []  # the SQL between the Inputs
         self.inputs: list[Input] = []
         values, part = iter(params), []
+        connection.ensure_connection()
+        writer = ClientCursor(connection.connection)  # as Django's cursors write values in
         for piece in PLACEHOLDER.split(text):
             if piece == "%%":
                 part.append("%")
@@ -80,7 +82,7 @@ class Statement:
                 self.inputs.append(value)
                 part = []
             else:
-                part.append(connection.ops.compose_sql("%s", [value]))
+                part.append(writer.mogrify("%s", [value]))
         self.parts.append("".join(part))
 
     def sql(self, data: dict) -> str:

@@ -278,18 +278,19 @@ class ClinicFilter(django_filters.FilterSet):
         """The rows `cards` takes of the results from `start` to `stop`, in the search's order."""
         if self.unreadable or start >= stop:
             return []
-        key = ("results", start, stop, self.shape)
+        key = ("results", self.sort, start, stop, self.shape)
         return self.run(compiled(key, lambda: self.card_rows(self.qs)[start:stop].query.sql_with_params()))
 
     @property
     def shape(self) -> tuple:
-        """What the SQL of this search depends on besides its place and words (compiled.Input): the
-        key of its compiled SQL. The reference data is in it, for the ids of the options."""
+        """What the SQL of this search depends on besides its place and words (compiled.Input) and its
+        sort (which only the results depend on): the key of its compiled SQL. The reference data is
+        in it, for the ids of the options."""
         used = tuple(
             sorted(
                 (name, name if name in INPUTS else tuple(value) if isinstance(value, list) else value)
                 for name, value in self.data_used.items()
-                if value not in (None, "", [])
+                if value not in (None, "", []) and name != "sort"
             )
         )
         # The clinics searched: every caller gives the published ones, but the key must not assume it.
