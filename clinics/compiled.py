@@ -61,7 +61,7 @@ class Statement:
 
     psycopg binds parameters on the client: for each query it splits the SQL at its placeholders
     (and keeps that work only for queries under 4 KB with at most 50 parameters) and writes each
-    value in. The facet query is longer, with about a hundred parameters, and that writing took a
+    value in. The facet query is longer, with about seventy parameters, and that writing took a
     twentieth of a new search's Python time. Here the constants are written in once, by psycopg,
     and only the Inputs on each run; the SQL then goes to psycopg without parameters, as it is.
     """
