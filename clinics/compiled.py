@@ -2,14 +2,15 @@
 
 Building a search's queries through the ORM (cloning querysets, resolving a few dozen expressions,
 compiling them) took more Python time than PostgreSQL took to run them. Yet the SQL of a search
-depends on its place and its words only through a few parameters. Those parameters are `Input`
-values: each knows which input of the search it comes from ("where" or "q") and how it is computed
-from it. SQL compiled for one search then runs for another of the same shape with its Inputs
-computed again from that search's own place and words (`Statement`).
+depends on its place, its words and its state only through a few parameters. Those parameters are
+`Input` values: each knows which input of the search it comes from ("where", "q" or "state") and
+how it is computed from it. SQL compiled for one search then runs for another of the same shape
+with its Inputs computed again from that search's own place, words and state (`Statement`).
 
 The key of compiled SQL must name everything else the SQL depends on: the filters and their values,
 the sort, the radius, the page, the reference data (ClinicFilter.shape). A test compares the
-compiled SQL run for a second place and second words with the SQL built for them afresh.
+compiled SQL run for a second place, second words and a second state with the SQL built for them
+afresh.
 """
 
 import re
@@ -24,8 +25,8 @@ MAX_SHAPES = 2000
 _compiled: dict[Hashable, Any] = {}
 # A parameter, or a percent sign written twice, in the SQL Django writes.
 PLACEHOLDER = re.compile(r"(%s|%%)")
-# The inputs of a search that Input values come from: the place and the words.
-INPUTS = ("where", "q")
+# The inputs of a search that Input values come from: the place, the words and the state.
+INPUTS = ("where", "q", "state")
 
 
 class Input:
@@ -54,6 +55,16 @@ class Words(str, Input):
     @staticmethod
     def derive(words: str) -> str:
         return words
+
+
+class StateCode(str, Input):
+    """The state the search is limited to, as its two-letter code."""
+
+    source = "state"
+
+    @staticmethod
+    def derive(code: str) -> str:
+        return code
 
 
 class Statement:

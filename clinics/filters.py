@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 
 from clinics import search_columns
 from clinics.cards import Card, OfferFacts, Row, cards
-from clinics.compiled import INPUTS, Statement, Words, compiled
+from clinics.compiled import INPUTS, StateCode, Statement, Words, compiled
 from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
@@ -206,7 +206,7 @@ class ClinicFilter(django_filters.FilterSet):
         """The clinics the place, state, city and free text allow, before the filters."""
         data = self.data_used
         if data.get("state"):
-            queryset = queryset.filter(state=data["state"])
+            queryset = queryset.filter(state=StateCode(data["state"]))
         if data.get("city"):
             queryset = queryset.filter(city__iexact=data["city"])
         if data.get("q"):
@@ -283,8 +283,8 @@ class ClinicFilter(django_filters.FilterSet):
 
     @property
     def shape(self) -> tuple:
-        """What the SQL of this search depends on besides its place and words (compiled.Input) and its
-        sort (which only the results depend on): the key of its compiled SQL. The reference data is
+        """What the SQL of this search depends on besides its place, words and state (compiled.Input)
+        and its sort (which only the results depend on): the key of its compiled SQL. The reference data is
         in it, for the ids of the options."""
         used = tuple(
             sorted(

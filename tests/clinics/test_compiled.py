@@ -71,6 +71,19 @@ def test_sql_compiled_for_some_words_finds_what_other_words_find():
     assert found("q=willow&sort=name") == found_afresh("q=willow&sort=name")
 
 
+def test_sql_compiled_for_one_state_finds_what_is_in_another():
+    make_clinic(name="Willow Austin Clinic", state="TX")
+    make_clinic(name="Willow Denver Clinic", state="CO")
+    make_clinic(name="Willow Boulder Clinic", state="CO")
+    compiled._compiled.clear()
+    in_texas = found("q=willow&state=TX")
+    shapes = len(compiled._compiled)
+    in_colorado = found("q=willow&state=CO")
+    assert len(compiled._compiled) == shapes  # the same SQL ran again
+    assert (in_texas[0]["results"]["all"], in_colorado[0]["results"]["all"]) == (1, 2)
+    assert in_colorado == found_afresh("q=willow&state=CO")
+
+
 def test_searches_that_differ_in_a_filter_do_not_share_sql(places):
     for carrier in ("aetna", "cigna", "cigna"):
         clinic = make_clinic(name=f"Bills {carrier}", treatments={"spravato": (500, 900)})
