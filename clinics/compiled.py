@@ -47,24 +47,17 @@ class PlaceNumber(float, Input):
         return number
 
 
-class Words(str, Input):
-    """The words of the search, as typed."""
+class Text(str, Input):
+    """Text the search was given (its words, its state), as given."""
 
-    source = "q"
-
-    @staticmethod
-    def derive(words: str) -> str:
-        return words
-
-
-class StateCode(str, Input):
-    """The state the search is limited to, as its two-letter code."""
-
-    source = "state"
+    def __new__(cls, source: str, text: str) -> "Text":
+        given = super().__new__(cls, text)
+        given.source = source
+        return given
 
     @staticmethod
-    def derive(code: str) -> str:
-        return code
+    def derive(text: str) -> str:
+        return text
 
 
 class Statement:
@@ -82,18 +75,18 @@ class Statement:
         self.inputs: list[Input] = []
         values, part = iter(params), []
         connection.ensure_connection()
-        writer = ClientCursor(connection.connection)  # as Django's cursors write values in
-        for piece in PLACEHOLDER.split(text):
-            if piece == "%%":
-                part.append("%")
-            elif piece != "%s":
-                part.append(piece)
-            elif isinstance(value := next(values), Input):
-                self.parts.append("".join(part))
-                self.inputs.append(value)
-                part = []
-            else:
-                part.append(writer.mogrify("%s", [value]))
+        with ClientCursor(connection.connection) as writer:  # as Django's cursors write values in
+            for piece in PLACEHOLDER.split(text):
+                if piece == "%%":
+                    part.append("%")
+                elif piece != "%s":
+                    part.append(piece)
+                elif isinstance(value := next(values), Input):
+                    self.parts.append("".join(part))
+                    self.inputs.append(value)
+                    part = []
+                else:
+                    part.append(writer.mogrify("%s", [value]))
         self.parts.append("".join(part))
 
     def sql(self, data: dict) -> str:
@@ -102,6 +95,12 @@ class Statement:
         for value, part in zip(self.inputs, self.parts[1:], strict=True):
             written += [sql.quote(value.derive(data[value.source]), connection.connection), part]
         return "".join(written)
+
+    def rows(self, data: dict) -> list[tuple]:
+        """The rows of the SQL for the search whose validated parameters are `data`."""
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql(data))
+            return cursor.fetchall()
 
 
 def compiled(key: Hashable, compile: Callable[[], tuple]) -> tuple:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_
 
-from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Field, Q, QuerySet, Value
 
 from clinics import search_columns
@@ -136,9 +135,7 @@ class FacetQuery:
         search = self.search
         options = tuple((name, tuple(values)) for name, values in self.options.items())
         statement, keys = compiled(("facets", options, tuple(self.price_steps), search.shape), self.sql)
-        with connection.cursor() as cursor:
-            cursor.execute(statement.sql(search.data_used))
-            numbers = cursor.fetchone()
+        [numbers] = statement.rows(search.data_used)
         counts: dict[str, dict[str, int]] = {}
         for (name, value), number in zip(keys, numbers, strict=True):
             counts.setdefault(name, {})[value] = number

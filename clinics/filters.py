@@ -5,6 +5,7 @@ with every condition except that group's own: "how many clinics would I see with
 """
 
 import hashlib
+from collections.abc import Callable
 from functools import partial, reduce
 from operator import or_
 from typing import ClassVar
@@ -12,7 +13,6 @@ from typing import ClassVar
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import Count, F, FloatField, IntegerField, Q, QuerySet, Value, Window
 from django.http import QueryDict
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 
 from clinics import search_columns
 from clinics.cards import Card, OfferFacts, Row, cards
-from clinics.compiled import INPUTS, StateCode, Statement, Words, compiled
+from clinics.compiled import INPUTS, Text, compiled
 from clinics.facets import (
     CLINIC_GROUPS,
     FLAG_COLUMNS,
@@ -206,11 +206,11 @@ class ClinicFilter(django_filters.FilterSet):
         """The clinics the place, state, city and free text allow, before the filters."""
         data = self.data_used
         if data.get("state"):
-            queryset = queryset.filter(state=StateCode(data["state"]))
+            queryset = queryset.filter(state=Text("state", data["state"]))
         if data.get("city"):
             queryset = queryset.filter(city__iexact=data["city"])
         if data.get("q"):
-            query = SearchQuery(Words(data["q"]), search_type="websearch", config="english")
+            query = SearchQuery(Text("q", data["q"]), search_type="websearch", config="english")
             queryset = queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         if self.location:
             queryset = (
@@ -248,7 +248,7 @@ class ClinicFilter(django_filters.FilterSet):
         # distance is the search's own count there, and closest_searches need not count again.
         counts_for_search = not any(self.data_used.get(name) for name in ("q", "state", "city"))
         for miles in NEAREST_WITHIN_MILES:
-            rows = self.run(compiled(("nearest", miles, limit, self.shape), partial(nearest_sql, miles)))
+            rows = self.run(("nearest", miles, limit, self.shape), partial(nearest_sql, miles))
             if counts_for_search:
                 self.found_within[miles] = rows[0][-1] if rows else 0
             if len(rows) == limit:
@@ -271,7 +271,7 @@ class ClinicFilter(django_filters.FilterSet):
             )
             return self.card_rows(telehealth)[:enough].query.sql_with_params()
 
-        rows = self.run(compiled(("telehealth", state, enough, self.shape), telehealth_sql))
+        rows = self.run(("telehealth", state, enough, self.shape), telehealth_sql)
         return [row for row in rows if row[0] not in besides][:limit]
 
     def result_rows(self, start: int, stop: int) -> list[Row]:
@@ -279,13 +279,13 @@ class ClinicFilter(django_filters.FilterSet):
         if self.unreadable or start >= stop:
             return []
         key = ("results", self.sort, start, stop, self.shape)
-        return self.run(compiled(key, lambda: self.card_rows(self.qs)[start:stop].query.sql_with_params()))
+        return self.run(key, lambda: self.card_rows(self.qs)[start:stop].query.sql_with_params())
 
     @property
     def shape(self) -> tuple:
         """What the SQL of this search depends on besides its place, words and state (compiled.Input)
-        and its sort (which only the results depend on): the key of its compiled SQL. The reference data is
-        in it, for the ids of the options."""
+        and its sort (which only the results depend on): the key of its compiled SQL. The reference
+        data is in it, for the ids of the options."""
         used = tuple(
             sorted(
                 (name, name if name in INPUTS else tuple(value) if isinstance(value, list) else value)
@@ -296,11 +296,10 @@ class ClinicFilter(django_filters.FilterSet):
         # The clinics searched: every caller gives the published ones, but the key must not assume it.
         return used, self.verified_since, self._reference_rows, self.queryset.query.where
 
-    def run(self, query: tuple[Statement]) -> list[tuple]:
-        """The rows of a compiled query, with this search's place and words."""
-        with connection.cursor() as cursor:
-            cursor.execute(query[0].sql(self.data_used))
-            return cursor.fetchall()
+    def run(self, key: tuple, compile: Callable[[], tuple[str, list]]) -> list[tuple]:
+        """The rows of the SQL `compile()` gives (compiled once per `key`), for this search."""
+        [statement] = compiled(key, compile)
+        return statement.rows(self.data_used)
 
     def card_rows(self, queryset: QuerySet) -> QuerySet:
         """The rows `cards` takes (id, miles from the place or None, card_version) of these clinics."""
