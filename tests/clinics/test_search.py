@@ -1,7 +1,9 @@
 import re
 from datetime import timedelta
 
+import django_filters
 import pytest
+from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -615,3 +617,33 @@ def test_a_carrier_added_after_a_search_can_be_chosen_at_once(
     page = search(client, where="78701", insurance="prairie-health")
     assert names(page) == ["Cedar IV Clinic"]
     assert "We do not know" not in page.content.decode()
+
+
+def _state(value):
+    """What a form field, widget or filter holds, followed into its widget, for comparing."""
+    if isinstance(value, forms.Field | forms.Widget | django_filters.Filter):
+        return {name: _state(part) for name, part in vars(value).items() if name != "parent"}
+    if isinstance(value, list | tuple):
+        return [_state(part) for part in value]
+    if isinstance(value, dict):
+        return {name: _state(part) for name, part in value.items()}
+    return value
+
+
+def test_searches_share_the_filters_and_form_fields_and_leave_them_as_they_were(client, places):
+    """ClinicFilter does not copy its filters, nor its form its fields, for each search: every search
+    uses the same ones, so none may change them."""
+    first = ClinicFilter(QueryDict("where=78701"), queryset=Clinic.objects.published())
+    first.form.is_valid()
+    fields, filters = first.form.fields, first.filters
+    before = _state(fields), _state(filters)
+    for query in [
+        "where=78701&radius=50&treatment=spravato&insurance=aetna&sort=price&max_price=500",
+        "where=nowhere%20at%20all&radius=7&state=ZZ&language=xx&payment=barter",
+        "q=ketamine&state=TX&accepting=on&verified=on&kap=maybe",
+    ]:
+        search(client, **QueryDict(query).dict())
+        later = ClinicFilter(QueryDict(query), queryset=Clinic.objects.published())
+        later.form.is_valid()
+        assert later.form.fields is fields and later.filters is filters
+    assert (_state(fields), _state(filters)) == before
