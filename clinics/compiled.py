@@ -47,6 +47,16 @@ class PlaceNumber(float, Input):
         return number
 
 
+class PlaceBands(list, Input):
+    """Whole numbers computed from the place of the search (a Location)."""
+
+    source = "where"
+
+    def __init__(self, location, derive: Callable[[Any], list[int]]) -> None:
+        super().__init__(derive(location))
+        self.derive = derive
+
+
 class Text(str, Input):
     """Text the search was given (its words, its state), as given."""
 

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Avg, BooleanField, FloatField, Min
 from django.db.models.expressions import RawSQL
 
-from clinics.compiled import PlaceNumber
+from clinics.compiled import PlaceBands, PlaceNumber
 from clinics.models import Place
 from directory.caching import REFERENCE, kept_in_process
 
@@ -222,15 +222,22 @@ def _not_found(text: str, city: str, state: str | None) -> Location:
 
 
 def bounding_box(location: Location, miles: float) -> RawSQL:
-    """Clinics inside a lat/long box around the location; cheap on the coordinates index."""
+    """Clinics inside a lat/long box around the location, as the covering index of searches near a
+    place reads them: by band of whole degrees of latitude (the box's two to four, for most
+    searches), then along the box's longitudes within each band (see migration 0027)."""
     latitude_span = miles / MILES_PER_DEGREE_OF_LATITUDE
 
     def longitude_span(place: Location) -> float:
         return miles / (MILES_PER_DEGREE_OF_LATITUDE * max(math.cos(math.radians(place.latitude)), 0.01))
 
+    def bands(place: Location) -> list[int]:
+        return list(range(math.floor(place.latitude - latitude_span), math.floor(place.latitude + latitude_span) + 1))
+
     return RawSQL(  # noqa: S611 - our own SQL; the place is in the parameters
-        "clinics_clinic.latitude BETWEEN %s AND %s AND clinics_clinic.longitude BETWEEN %s AND %s",
+        "floor(clinics_clinic.latitude)::integer = ANY(%s::integer[])"
+        " AND clinics_clinic.latitude BETWEEN %s AND %s AND clinics_clinic.longitude BETWEEN %s AND %s",
         [
+            PlaceBands(location, bands),
             PlaceNumber(location, lambda place: place.latitude - latitude_span),
             PlaceNumber(location, lambda place: place.latitude + latitude_span),
             PlaceNumber(location, lambda place: place.longitude - longitude_span(place)),

@@ -247,7 +247,7 @@ class Clinic(models.Model):
             models.Index(fields=["state", "city"], name="clinic_state_city"),
             # Searches near a place read the covering index clinic_published_reach, made in migration
             # 0022 with the search columns the database keeps (see clinics/search_columns.py) and
-            # ordered by longitude first in 0024; 0023 indexes the elements of four of those columns,
+            # led by the whole degree of latitude in 0027; 0023 indexes the elements of four of those columns,
             # 0025 the clinics with a telehealth option by state.
             models.Index(fields=["status", "name"], name="clinic_status_name"),
             models.Index(fields=["facts_confirmed_at"], name="clinic_facts_confirmed"),

@@ -63,6 +63,15 @@ def test_a_clinic_9_miles_away_is_in_a_10_mile_search_and_one_11_miles_away_is_n
     assert names(search(client, where="78701", radius="25")) == ["Nine Miles", "Eleven Miles"]
 
 
+def test_a_search_finds_clinics_on_both_sides_of_a_whole_degree_of_latitude(client, places):
+    """The covering index is read by band of whole degrees of latitude (migration 0027)."""
+    Place.objects.create(zip_code="62999", city="Band Edge", state="IL", latitude=39.995, longitude=-90.0)
+    make_clinic(name="North Of The Line", latitude=40.02, longitude=-90.0, state="IL", city="Band Edge")
+    make_clinic(name="South Of The Line", latitude=39.96, longitude=-90.0, state="IL", city="Band Edge")
+    make_clinic(name="Too Far North", latitude=40.2, longitude=-90.0, state="IL", city="Band Edge")
+    assert names(search(client, where="62999", radius="10")) == ["North Of The Line", "South Of The Line"]
+
+
 def test_the_radius_is_a_great_circle_not_the_bounding_box(client, places):
     # 8 miles north and 8 miles east is inside the 10-mile box but about 11.3 miles away.
     corner = {
