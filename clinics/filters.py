@@ -168,7 +168,7 @@ class ClinicFilter(django_filters.FilterSet):
                 if name in self.choices:
                     filter_.extra["choices"] = self.choices[name]
                 fields[name] = filter_.field
-            form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            form_class = type(f"{type(self).__name__}Form", (self._meta.form,), {"__module__": __name__, **fields})
             form_class.base_fields = Unchanged(form_class.base_fields)
             self._form_classes.clear()  # only the current reference data's class is wanted again
             self._form_classes[self._reference_rows] = form_class
