@@ -95,8 +95,8 @@ class ClinicSearchForm(PlaceForm):
 
 
 class Unchanged(dict):
-    """A dict that copy.deepcopy() gives back as it is: for the search's filters and form fields,
-    which no search changes (see ClinicFilter.__init__)."""
+    """A dict that copy.deepcopy() gives back as it is: for the search form's fields, which no search
+    changes (see ClinicFilter.__init__)."""
 
     def __deepcopy__(self, memo: dict) -> "Unchanged":
         return self

@@ -631,7 +631,7 @@ def test_a_carrier_added_after_a_search_can_be_chosen_at_once(
 def _state(value):
     """What a form field, widget or filter holds, followed into its widget, for comparing."""
     if isinstance(value, forms.Field | forms.Widget | django_filters.Filter):
-        return {name: _state(part) for name, part in vars(value).items() if name != "parent"}
+        return {name: _state(part) for name, part in vars(value).items()}
     if isinstance(value, list | tuple):
         return [_state(part) for part in value]
     if isinstance(value, dict):
